@@ -1,0 +1,20 @@
+// The pure core's public surface: language, machine model, explorer.
+// Front ends (CLI, language server, debug adapter, VS Code client) import
+// from here only.
+
+export * from './language/ast';
+export * from './language/diagnostics';
+export * from './language/keywords';
+export * from './language/lexer';
+export * from './language/parser';
+export * from './language/checker';
+export * from './language/printer';
+export * from './machine/topology';
+export * from './machine/variants';
+export * from './machine/state';
+export * from './machine/trace';
+export * from './machine/kernel';
+export * from './machine/simulation';
+export * from './machine/cursor';
+export * from './explorer/explore';
+export * from './report';

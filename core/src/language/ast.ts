@@ -1,0 +1,207 @@
+// The syntax tree of a .tlbscn file. Every node keeps its exact source range
+// (0-based lines and characters, as LSP counts them) so that every front end
+// can point at the token a message is about.
+
+export interface Pos {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Pos;
+  end: Pos;
+}
+
+/** A word as written, with where it was written. */
+export interface Word {
+  text: string;
+  range: Range;
+}
+
+export interface Num {
+  value: number;
+  range: Range;
+}
+
+/** `<guest>.vcpu<N>` */
+export interface VcpuRef {
+  guest: Word;
+  index: number;
+  /** The `vcpuN` part, where an out-of-range index is reported. */
+  indexRange: Range;
+  range: Range;
+}
+
+/** `cpu<N>` or `core<N>` */
+export interface PlaceRef {
+  kind: 'cpu' | 'core';
+  index: number;
+  range: Range;
+}
+
+export type KernelName = 'buggy' | 'early-clear' | 'fixed' | 'fixed-smt8';
+export type Outcome = 'hit' | 'miss' | 'fault' | 'stale';
+export type InvalidationForm = 'tlbiel' | 'tlbie' | 'none';
+export type Mmu = 'radix' | 'hpt';
+
+interface NodeBase {
+  /** The whole statement (a lane's event: the event only). */
+  range: Range;
+  /** The statement keyword. */
+  keyword: Word;
+}
+
+export interface MachineDecl extends NodeBase {
+  kind: 'machine';
+  cores: Num;
+  threads: Num;
+  bigcore?: Word;
+  tlbSets?: Num;
+}
+
+export interface KernelDecl extends NodeBase {
+  kind: 'kernel';
+  variant: Word;
+}
+
+export interface GuestDecl extends NodeBase {
+  kind: 'guest';
+  name: Word;
+  mmu: Mmu;
+  mmuWord?: Word;
+  vcpus: Num;
+  lpid?: Num;
+}
+
+export interface TaskDecl extends NodeBase {
+  kind: 'task';
+  name: Word;
+  guest: Word;
+  pages: Word[];
+}
+
+export type Declaration = MachineDecl | KernelDecl | GuestDecl | TaskDecl;
+
+export interface RunEvent extends NodeBase {
+  kind: 'run';
+  vcpu: VcpuRef;
+  cpu: PlaceRef;
+}
+
+export interface StopEvent extends NodeBase {
+  kind: 'stop';
+  vcpu: VcpuRef;
+}
+
+export interface ScheduleEvent extends NodeBase {
+  kind: 'schedule';
+  task: Word;
+  vcpu: VcpuRef;
+}
+
+export interface AccessEvent extends NodeBase {
+  kind: 'access';
+  task: Word;
+  page: Word;
+}
+
+export interface UnmapEvent extends NodeBase {
+  kind: 'unmap';
+  task: Word;
+  page: Word;
+  form?: { value: InvalidationForm; range: Range };
+}
+
+export interface MapEvent extends NodeBase {
+  kind: 'map';
+  task: Word;
+  page: Word;
+}
+
+export interface InvalidateEvent extends NodeBase {
+  kind: 'tlbiel' | 'tlbie';
+  task: Word;
+  page?: Word;
+}
+
+export interface ExpectOutcome extends NodeBase {
+  kind: 'expect-outcome';
+  outcome: { value: Outcome; range: Range };
+}
+
+export interface ExpectTlb extends NodeBase {
+  kind: 'expect-tlb';
+  where: PlaceRef;
+  has: boolean;
+  task: Word;
+  page: Word;
+}
+
+export interface ExpectNeedTlbFlush extends NodeBase {
+  kind: 'expect-flush';
+  guest: Word;
+  where: PlaceRef;
+  set: boolean;
+}
+
+export type Expectation = ExpectOutcome | ExpectTlb | ExpectNeedTlbFlush;
+
+export type SimpleEvent =
+  | RunEvent
+  | StopEvent
+  | ScheduleEvent
+  | AccessEvent
+  | UnmapEvent
+  | MapEvent
+  | InvalidateEvent
+  | Expectation;
+
+export interface Lane {
+  cpu: PlaceRef;
+  /** `cpuN:` */
+  labelRange: Range;
+  events: SimpleEvent[];
+  range: Range;
+}
+
+export interface ConcurrentlyBlock extends NodeBase {
+  kind: 'concurrently';
+  lanes: Lane[];
+  /** Where `}` stands; absent when the block is not closed. */
+  closeRange?: Range;
+}
+
+export type Event = SimpleEvent | ConcurrentlyBlock;
+export type Statement = Declaration | Event;
+
+export interface Comment {
+  text: string;
+  range: Range;
+}
+
+/** A parsed file: statements in source order, plus what the parser could not read. */
+export interface ScenarioFile {
+  statements: Statement[];
+  comments: Comment[];
+  /** The text of each line, as read. */
+  sourceLines: string[];
+}
+
+export function isExpectation(e: SimpleEvent): e is Expectation {
+  return e.kind === 'expect-outcome' || e.kind === 'expect-tlb' || e.kind === 'expect-flush';
+}
+
+export function isDeclaration(s: Statement): s is Declaration {
+  return s.kind === 'machine' || s.kind === 'kernel' || s.kind === 'guest' || s.kind === 'task';
+}
+
+export function vcpuName(v: { guest: string; index: number } | VcpuRef): string {
+  const guest = typeof v.guest === 'string' ? v.guest : v.guest.text;
+  return `${guest}.vcpu${v.index}`;
+}
+
+export function rangeContains(r: Range, p: Pos): boolean {
+  const afterStart = p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character);
+  const beforeEnd = p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character);
+  return afterStart && beforeEnd;
+}

@@ -1,0 +1,445 @@
+// Checker: resolves names, checks ranges against the topology, and follows
+// the sequential part of the program abstractly (which vcpu runs where, which
+// task is current where) to report, before any simulation, what spec §3 lists
+// as errors, plus the warnings authors want. It keeps going after an error.
+
+import type {
+  ConcurrentlyBlock,
+  GuestDecl,
+  KernelName,
+  PlaceRef,
+  Range,
+  ScenarioFile,
+  SimpleEvent,
+  TaskDecl,
+  VcpuRef,
+  Word,
+  MachineDecl,
+  Statement,
+} from './ast';
+import { isDeclaration, vcpuName } from './ast';
+import { type Diagnostic, compareDiagnostics, error, warning } from './diagnostics';
+import { THREAD_COUNTS, nearest } from './keywords';
+import { parse } from './parser';
+import { Topology } from '../machine/topology';
+import { kernelWords, resolveKernel } from '../machine/variants';
+
+export interface GuestInfo {
+  name: string;
+  lpid: number;
+  mmu: 'radix' | 'hpt';
+  vcpus: number;
+  decl: GuestDecl;
+}
+
+export interface TaskInfo {
+  name: string;
+  guest: string;
+  pid: number;
+  pages: string[];
+  decl: TaskDecl;
+}
+
+export type ProgramItem = SimpleEvent | ConcurrentlyBlock;
+
+/** A checked scenario: what the simulator runs. */
+export interface Scenario {
+  topology: Topology;
+  machine?: MachineDecl;
+  /** The variant the file names, if any. */
+  kernel?: KernelName;
+  guests: Map<string, GuestInfo>;
+  tasks: Map<string, TaskInfo>;
+  program: ProgramItem[];
+  file: ScenarioFile;
+}
+
+export interface CheckResult {
+  scenario: Scenario;
+  diagnostics: Diagnostic[];
+  hasErrors: boolean;
+}
+
+/** Parse and check in one go: what every front end calls. */
+export function analyze(text: string): CheckResult {
+  const parsed = parse(text);
+  const checked = check(parsed.file);
+  const diagnostics = [...parsed.diagnostics, ...checked.diagnostics].sort(compareDiagnostics);
+  return { scenario: checked.scenario, diagnostics, hasErrors: diagnostics.some((d) => d.severity === 'error') };
+}
+
+const DEFAULT_TOPOLOGY = new Topology(1, 1, false, 4);
+
+export function check(file: ScenarioFile): CheckResult {
+  const diagnostics: Diagnostic[] = [];
+  const scenario: Scenario = { topology: DEFAULT_TOPOLOGY, guests: new Map(), tasks: new Map(), program: [], file };
+  const names = new Map<string, Word>(); // guests and tasks share one namespace
+  let sawEvent: Statement | undefined;
+
+  const declareName = (w: Word, what: string): boolean => {
+    const prior = names.get(w.text);
+    if (prior) {
+      diagnostics.push({
+        ...error(w.range, 'duplicate-name', `duplicate name '${w.text}': a ${what} cannot reuse a declared name`),
+        related: [{ range: prior.range, message: `'${w.text}' is declared here` }],
+      });
+      return false;
+    }
+    names.set(w.text, w);
+    return true;
+  };
+
+  // ---- declarations ------------------------------------------------------
+  const guestDecls: GuestDecl[] = [];
+  for (const s of file.statements) {
+    if (!isDeclaration(s)) {
+      sawEvent ??= s;
+      continue;
+    }
+    if (sawEvent) {
+      diagnostics.push(
+        error(s.keyword.range, 'declaration-after-event', `'${s.kind}' declarations must come before the first event`),
+      );
+      continue;
+    }
+    switch (s.kind) {
+      case 'machine': {
+        if (scenario.machine) {
+          diagnostics.push(error(s.keyword.range, 'duplicate-machine', 'only one machine line is allowed'));
+          break;
+        }
+        scenario.machine = s;
+        const threads = s.threads.value;
+        if (!(THREAD_COUNTS as readonly number[]).includes(threads)) {
+          diagnostics.push(error(s.threads.range, 'bad-threads', 'threads must be 1, 2, 4 or 8'));
+        }
+        if (s.cores.value < 1) diagnostics.push(error(s.cores.range, 'bad-number', 'a machine needs at least one core'));
+        if (s.bigcore && threads !== 8) {
+          diagnostics.push(error(s.bigcore.range, 'bigcore-needs-threads-8', "'bigcore' needs 'threads 8' (an SMT8 core)"));
+        }
+        if (s.tlbSets && s.tlbSets.value < 1) diagnostics.push(error(s.tlbSets.range, 'bad-number', 'tlb-sets must be at least 1'));
+        scenario.topology = new Topology(
+          Math.max(1, s.cores.value),
+          (THREAD_COUNTS as readonly number[]).includes(threads) ? threads : 1,
+          !!s.bigcore && threads === 8,
+          Math.max(1, s.tlbSets?.value ?? 4),
+        );
+        break;
+      }
+      case 'kernel': {
+        if (scenario.kernel) {
+          diagnostics.push(error(s.keyword.range, 'duplicate-kernel', 'only one kernel line is allowed'));
+          break;
+        }
+        const v = resolveKernel(s.variant.text);
+        if (!v) {
+          const meant = nearest(s.variant.text, kernelWords());
+          diagnostics.push(
+            error(
+              s.variant.range,
+              'unknown-kernel',
+              `unknown kernel variant '${s.variant.text}' (buggy, early-clear, fixed, fixed-smt8)` + (meant ? `; did you mean '${meant}'?` : ''),
+              meant ? { meant } : undefined,
+            ),
+          );
+        } else scenario.kernel = v.name;
+        break;
+      }
+      case 'guest':
+        if (declareName(s.name, 'guest')) guestDecls.push(s);
+        if (s.vcpus.value < 1) diagnostics.push(error(s.vcpus.range, 'bad-number', 'a guest needs at least one vcpu'));
+        break;
+      case 'task': {
+        if (!declareName(s.name, 'task')) break;
+        const guest = guestDecls.find((g) => g.name.text === s.guest.text);
+        if (!guest) {
+          diagnostics.push(undeclared(s.guest, 'guest', guestDecls.map((g) => g.name.text)));
+          break;
+        }
+        const seen = new Map<string, Word>();
+        for (const p of s.pages) {
+          const prior = seen.get(p.text);
+          if (prior) {
+            diagnostics.push({
+              ...error(p.range, 'duplicate-name', `page '${p.text}' is listed twice`),
+              related: [{ range: prior.range, message: 'first listed here' }],
+            });
+          } else seen.set(p.text, p);
+        }
+        const pid = [...scenario.tasks.values()].filter((t) => t.guest === guest.name.text).length + 1;
+        scenario.tasks.set(s.name.text, { name: s.name.text, guest: guest.name.text, pid, pages: [...seen.keys()], decl: s });
+        break;
+      }
+    }
+  }
+  if (!scenario.machine) {
+    diagnostics.push(
+      error({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, 'missing-machine', "a scenario needs a 'machine' line"),
+    );
+  }
+
+  // lpids: explicit ones first, then 1, 2, … in declaration order for the rest
+  const explicit = new Map<number, GuestDecl>();
+  for (const g of guestDecls) {
+    if (!g.lpid) continue;
+    const prior = explicit.get(g.lpid.value);
+    if (g.lpid.value < 1) diagnostics.push(error(g.lpid.range, 'bad-number', 'an lpid must be at least 1 (0 is the host)'));
+    if (prior) {
+      diagnostics.push({
+        ...error(g.lpid.range, 'duplicate-lpid', `lpid ${g.lpid.value} is already used by guest '${prior.name.text}'`),
+        related: [{ range: prior.name.range, message: `'${prior.name.text}' has lpid ${g.lpid.value}` }],
+      });
+    } else explicit.set(g.lpid.value, g);
+  }
+  guestDecls.forEach((g, i) => {
+    const lpid = g.lpid?.value ?? i + 1;
+    if (!g.lpid && explicit.has(lpid)) {
+      const other = explicit.get(lpid)!;
+      diagnostics.push({
+        ...error(g.name.range, 'duplicate-lpid', `guest '${g.name.text}' gets lpid ${lpid} by default, which guest '${other.name.text}' sets explicitly`),
+        related: [{ range: other.lpid!.range, message: `lpid ${lpid} given here` }],
+      });
+    }
+    scenario.guests.set(g.name.text, { name: g.name.text, lpid, mmu: g.mmu, vcpus: Math.max(1, g.vcpus.value), decl: g });
+  });
+
+  // ---- events --------------------------------------------------------------
+  const flow = new FlowChecker(scenario, diagnostics);
+  for (const s of file.statements) {
+    if (isDeclaration(s)) continue;
+    scenario.program.push(s);
+    if (s.kind === 'concurrently') flow.block(s);
+    else flow.event(s, undefined);
+  }
+  flow.finish();
+
+  diagnostics.sort(compareDiagnostics);
+  return { scenario, diagnostics, hasErrors: diagnostics.some((d) => d.severity === 'error') };
+}
+
+function undeclared(w: Word, what: 'guest' | 'task' | 'page', known: string[], extra?: string): Diagnostic {
+  const meant = nearest(w.text, known);
+  return error(
+    w.range,
+    `undeclared-${what}`,
+    `undeclared ${what} '${w.text}'` + (extra ?? '') + (meant ? `; did you mean '${meant}'?` : ''),
+    meant ? { meant, name: w.text } : { name: w.text },
+  );
+}
+
+/** Follows the program abstractly: who runs where, which task is current where. */
+class FlowChecker {
+  private readonly vcpuCpu = new Map<string, number>(); // vcpu name → cpu
+  private readonly cpuVcpu = new Map<number, string>();
+  private readonly vcpuTask = new Map<string, string>();
+  private readonly taskVcpu = new Map<string, string>();
+  private readonly everRun = new Set<string>();
+  private readonly accessed = new Set<string>(); // task:page
+  private sawAccess = false;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly diagnostics: Diagnostic[],
+  ) {}
+
+  private guest(w: Word) {
+    const g = this.scenario.guests.get(w.text);
+    if (!g) this.diagnostics.push(undeclared(w, 'guest', [...this.scenario.guests.keys()]));
+    return g;
+  }
+
+  private vcpu(v: VcpuRef): string | undefined {
+    const g = this.guest(v.guest);
+    if (!g) return undefined;
+    if (v.index >= g.vcpus) {
+      this.diagnostics.push(
+        error(v.indexRange, 'vcpu-out-of-range', `guest '${g.name}' has ${g.vcpus} vcpu${g.vcpus === 1 ? '' : 's'} (vcpu0…vcpu${g.vcpus - 1}); vcpu${v.index} does not exist`, {
+          guest: g.name,
+          needed: v.index + 1,
+        }),
+      );
+      return undefined;
+    }
+    return vcpuName(v);
+  }
+
+  private place(p: PlaceRef): boolean {
+    const t = this.scenario.topology;
+    const limit = p.kind === 'cpu' ? t.cpuCount : t.cores;
+    if (p.index >= limit) {
+      this.diagnostics.push(
+        error(p.range, p.kind === 'cpu' ? 'cpu-out-of-range' : 'core-out-of-range', `${p.kind}${p.index} is out of range: the machine has ${p.kind}0…${p.kind}${limit - 1}`),
+      );
+      return false;
+    }
+    return true;
+  }
+
+  private task(w: Word) {
+    const t = this.scenario.tasks.get(w.text);
+    if (!t) this.diagnostics.push(undeclared(w, 'task', [...this.scenario.tasks.keys()]));
+    return t;
+  }
+
+  private page(task: { name: string; pages: string[]; decl: TaskDecl }, w: Word): boolean {
+    if (task.pages.includes(w.text)) return true;
+    this.diagnostics.push(
+      undeclared(w, 'page', task.pages, ` of task '${task.name}' (its pages: ${task.pages.join(' ')})`),
+    );
+    const d = this.diagnostics[this.diagnostics.length - 1];
+    d.data = { ...d.data, task: task.name };
+    return false;
+  }
+
+  /** The "task not current on a running vcpu" rule (static outside blocks). */
+  private running(w: Word, taskName: string, what: string): void {
+    const v = this.taskVcpu.get(taskName);
+    if (!v) {
+      this.diagnostics.push(error(w.range, 'task-not-running', `'${what}' by task '${taskName}', which is not current on any vcpu (use 'schedule ${taskName} on <guest>.vcpu<N>' first)`));
+    } else if (!this.vcpuCpu.has(v)) {
+      this.diagnostics.push(error(w.range, 'task-not-running', `'${what}' by task '${taskName}', whose vcpu ${v} is not running (use 'run ${v} on cpu<N>' first)`));
+    }
+  }
+
+  event(e: SimpleEvent, lane: { cpu: number } | undefined): void {
+    const inBlock = lane !== undefined;
+    switch (e.kind) {
+      case 'run': {
+        const v = this.vcpu(e.vcpu);
+        const cpuOk = this.place(e.cpu);
+        if (lane && e.cpu.index !== lane.cpu) {
+          this.diagnostics.push(error(e.cpu.range, 'lane-runs-other-cpu', `lane cpu${lane.cpu} may only run vcpus on cpu${lane.cpu}`));
+        }
+        if (!v || !cpuOk) return;
+        const occupant = this.cpuVcpu.get(e.cpu.index);
+        if (occupant && occupant !== v) {
+          this.diagnostics.push(
+            warning(e.cpu.range, 'cpu-occupied', `cpu${e.cpu.index} is running ${occupant}: it is preempted first, as by 'stop ${occupant}'`),
+          );
+          this.vcpuCpu.delete(occupant);
+        }
+        const old = this.vcpuCpu.get(v);
+        if (old !== undefined) this.cpuVcpu.delete(old);
+        this.vcpuCpu.set(v, e.cpu.index);
+        this.cpuVcpu.set(e.cpu.index, v);
+        this.everRun.add(v);
+        return;
+      }
+      case 'stop': {
+        const v = this.vcpu(e.vcpu);
+        if (!v) return;
+        const cpu = this.vcpuCpu.get(v);
+        if (cpu !== undefined) this.cpuVcpu.delete(cpu);
+        this.vcpuCpu.delete(v);
+        return;
+      }
+      case 'schedule': {
+        const t = this.task(e.task);
+        const v = this.vcpu(e.vcpu);
+        if (!t || !v) return;
+        if (e.vcpu.guest.text !== t.guest) {
+          this.diagnostics.push(error(e.vcpu.range, 'wrong-arguments', `task '${t.name}' belongs to guest '${t.guest}', not '${e.vcpu.guest.text}'`));
+          return;
+        }
+        const before = this.taskVcpu.get(t.name);
+        if (before) this.vcpuTask.delete(before);
+        const displaced = this.vcpuTask.get(v);
+        if (displaced) this.taskVcpu.delete(displaced);
+        this.vcpuTask.set(v, t.name);
+        this.taskVcpu.set(t.name, v);
+        return;
+      }
+      case 'access':
+      case 'unmap':
+      case 'map':
+      case 'tlbiel':
+      case 'tlbie': {
+        const t = this.task(e.task);
+        if (!t) return;
+        if (e.page) this.page(t, e.page);
+        const g = this.scenario.guests.get(t.guest);
+        if (g?.mmu === 'hpt') {
+          if (e.kind === 'tlbiel' || e.kind === 'tlbie') {
+            this.diagnostics.push(
+              error(e.keyword.range, 'invalidation-in-hpt-guest', `'${e.kind}' in hpt guest '${g.name}': a hash guest does not invalidate by itself, the host does (H_REMOVE)`),
+            );
+          } else if (e.kind === 'unmap' && e.form) {
+            this.diagnostics.push(
+              error(e.form.range, 'invalidation-in-hpt-guest', `hpt guest '${g.name}': the host chooses how to invalidate, so 'unmap' takes no '${e.form.value}'`),
+            );
+          }
+        }
+        if (!inBlock) this.running(e.task, t.name, e.kind);
+        if (e.kind === 'access') {
+          this.sawAccess = true;
+          this.accessed.add(`${t.name}:${e.page.text}`);
+        }
+        return;
+      }
+      case 'expect-outcome':
+        if (!this.sawAccess) {
+          this.diagnostics.push(error(e.keyword.range, 'expect-without-access', "'expect' of an outcome needs an 'access' before it"));
+        }
+        return;
+      case 'expect-tlb': {
+        this.place(e.where);
+        if (e.where.kind === 'core' && this.scenario.topology.bigcore) {
+          this.diagnostics.push(
+            error(e.where.range, 'whole-tlb-of-bigcore', `core${e.where.index} of a big core has two TLBs (even and odd threads): name a cpu<N> to say which half`),
+          );
+        }
+        const t = this.task(e.task);
+        if (t) this.page(t, e.page);
+        return;
+      }
+      case 'expect-flush':
+        this.guest(e.guest);
+        this.place(e.where);
+        return;
+    }
+  }
+
+  block(b: ConcurrentlyBlock): void {
+    const laneCpus = new Map<number, Range>();
+    for (const lane of b.lanes) {
+      if (!this.place(lane.cpu)) continue;
+      const prior = laneCpus.get(lane.cpu.index);
+      if (prior) {
+        this.diagnostics.push({
+          ...error(lane.cpu.range, 'wrong-arguments', `a block has one lane per cpu: cpu${lane.cpu.index} already has one`),
+          related: [{ range: prior, message: 'the first lane of this cpu' }],
+        });
+      }
+      laneCpus.set(lane.cpu.index, lane.cpu.range);
+    }
+    // lanes interleave at run time; for the abstract state, apply them in written order
+    for (const lane of b.lanes) for (const e of lane.events) this.event(e, { cpu: lane.cpu.index });
+  }
+
+  finish(): void {
+    for (const g of this.scenario.guests.values()) {
+      for (let i = 0; i < g.vcpus; i++) {
+        const v = `${g.name}.vcpu${i}`;
+        if (!this.everRun.has(v) && this.mentioned(g.name, i)) {
+          // only a vcpu the file names (e.g. in schedule) is worth a warning
+          this.diagnostics.push(warning(g.decl.vcpus.range, 'vcpu-never-run', `${v} is never run`));
+        }
+      }
+    }
+    for (const t of this.scenario.tasks.values()) {
+      for (const p of t.decl.pages) {
+        if (!this.accessed.has(`${t.name}:${p.text}`) && t.pages.includes(p.text)) {
+          this.diagnostics.push(warning(p.range, 'page-never-accessed', `page '${p.text}' of task '${t.name}' is never accessed`));
+        }
+      }
+    }
+  }
+
+  private mentioned(guest: string, index: number): boolean {
+    const visit = (e: SimpleEvent): boolean =>
+      (e.kind === 'schedule' || e.kind === 'stop' || e.kind === 'run') && e.vcpu.guest.text === guest && e.vcpu.index === index;
+    return this.scenario.program.some((item) =>
+      item.kind === 'concurrently' ? item.lanes.some((l) => l.events.some(visit)) : visit(item),
+    );
+  }
+}

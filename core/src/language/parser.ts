@@ -1,0 +1,395 @@
+// Parser: text → ScenarioFile with exact ranges. It never throws; a line it
+// cannot read becomes a diagnostic and parsing goes on with the next line (or
+// the next `;`-separated event of a lane), so five mistakes give five messages.
+
+import type {
+  Comment,
+  ConcurrentlyBlock,
+  Lane,
+  Num,
+  PlaceRef,
+  Range,
+  ScenarioFile,
+  SimpleEvent,
+  Statement,
+  VcpuRef,
+  Word,
+  Outcome,
+  InvalidationForm,
+} from './ast';
+import { type Diagnostic, error } from './diagnostics';
+import { INVALIDATION_FORMS, OUTCOMES, STATEMENT_KEYWORDS, SYNTAX, type StatementKeyword, nearest } from './keywords';
+import { type Token, lexLine, splitLines } from './lexer';
+
+export interface ParseResult {
+  file: ScenarioFile;
+  diagnostics: Diagnostic[];
+}
+
+/** Thrown inside one statement's parse; caught per statement (never escapes `parse`). */
+class SyntaxProblem {
+  constructor(readonly diagnostic: Diagnostic) {}
+}
+
+const VCPU_REF = /^([A-Za-z_][A-Za-z0-9_]*)\.vcpu(\d+)$/;
+const PLACE_REF = /^(cpu|core)(\d+)$/;
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NUMBER = /^\d+$/;
+
+function cover(a: Range, b: Range): Range {
+  return { start: a.start, end: b.end };
+}
+
+/** Reads one statement's tokens left to right, with messages that name the statement's syntax. */
+class Cursor {
+  private i = 0;
+  constructor(
+    private readonly tokens: Token[],
+    private readonly keyword: StatementKeyword,
+    private readonly lineEnd: Range,
+  ) {}
+
+  get done(): boolean {
+    return this.i >= this.tokens.length;
+  }
+
+  peek(): Token | undefined {
+    return this.tokens[this.i];
+  }
+
+  lastRange(): Range {
+    return this.tokens[Math.max(0, this.i - 1)]?.range ?? this.lineEnd;
+  }
+
+  private fail(what: string, at?: Token): never {
+    const range = at?.range ?? this.lineEnd;
+    const found = at ? `found '${at.text}'` : 'found the end of the line';
+    throw new SyntaxProblem(
+      error(range, 'wrong-arguments', `expected ${what}, ${found} (syntax: ${SYNTAX[this.keyword]})`),
+    );
+  }
+
+  next(what: string): Token {
+    const t = this.tokens[this.i];
+    if (!t) this.fail(what);
+    this.i++;
+    return t;
+  }
+
+  word(what: string): Word {
+    const t = this.next(what);
+    if (t.kind !== 'word') this.fail(what, t);
+    return { text: t.text, range: t.range };
+  }
+
+  ident(what: string): Word {
+    const t = this.next(what);
+    if (t.kind !== 'word' || !IDENT.test(t.text)) this.fail(what, t);
+    return { text: t.text, range: t.range };
+  }
+
+  literal(text: string): Word {
+    const t = this.next(`'${text}'`);
+    if (t.text !== text) this.fail(`'${text}'`, t);
+    return { text: t.text, range: t.range };
+  }
+
+  /** Consumes the literal if it is next. */
+  optional(text: string): Word | undefined {
+    const t = this.tokens[this.i];
+    if (t && t.text === text) {
+      this.i++;
+      return { text: t.text, range: t.range };
+    }
+    return undefined;
+  }
+
+  number(what: string): Num {
+    const t = this.next(what);
+    if (t.kind !== 'word' || !NUMBER.test(t.text)) this.fail(what, t);
+    return { value: Number(t.text), range: t.range };
+  }
+
+  oneOf<T extends string>(choices: readonly T[], what: string): { value: T; range: Range } {
+    const t = this.next(what);
+    if (!choices.includes(t.text as T)) this.fail(what, t);
+    return { value: t.text as T, range: t.range };
+  }
+
+  vcpu(): VcpuRef {
+    const t = this.next('<guest>.vcpu<N>');
+    const m = VCPU_REF.exec(t.text);
+    if (!m) this.fail('<guest>.vcpu<N>', t);
+    const start = t.range.start;
+    const dot = start.character + m[1].length;
+    return {
+      guest: { text: m[1], range: { start, end: { line: start.line, character: dot } } },
+      index: Number(m[2]),
+      indexRange: { start: { line: start.line, character: dot + 1 }, end: t.range.end },
+      range: t.range,
+    };
+  }
+
+  place(kinds: readonly ('cpu' | 'core')[]): PlaceRef {
+    const what = kinds.map((k) => `${k}<N>`).join(' or ');
+    const t = this.next(what);
+    const m = PLACE_REF.exec(t.text);
+    if (!m || !kinds.includes(m[1] as 'cpu' | 'core')) this.fail(what, t);
+    return { kind: m[1] as 'cpu' | 'core', index: Number(m[2]), range: t.range };
+  }
+
+  end(): void {
+    const t = this.tokens[this.i];
+    if (t) {
+      throw new SyntaxProblem(
+        error(
+          { start: t.range.start, end: this.tokens[this.tokens.length - 1].range.end },
+          'wrong-arguments',
+          `too many arguments: '${t.text}' and after (syntax: ${SYNTAX[this.keyword]})`,
+        ),
+      );
+    }
+  }
+}
+
+/** A statement before its keyword and range are known (distributes over the union). */
+type WithoutPosition<T> = T extends unknown ? Omit<T, 'range' | 'keyword'> : never;
+
+function parseStatement(tokens: Token[], lineEnd: Range): Statement {
+  const head = tokens[0];
+  const keyword = head.text as StatementKeyword;
+  if (head.kind !== 'word' || !STATEMENT_KEYWORDS.includes(head.text)) {
+    const meant = head.kind === 'word' ? nearest(head.text, STATEMENT_KEYWORDS) : undefined;
+    throw new SyntaxProblem(
+      error(
+        head.range,
+        'unknown-keyword',
+        `unknown keyword '${head.text}'` + (meant ? `; did you mean '${meant}'?` : ''),
+        meant ? { meant } : undefined,
+      ),
+    );
+  }
+  const c = new Cursor(tokens.slice(1), keyword, lineEnd);
+  const kw: Word = { text: head.text, range: head.range };
+  const finish = (node: WithoutPosition<Statement>): Statement => {
+    c.end();
+    return { ...node, keyword: kw, range: cover(head.range, c.lastRange()) } as Statement;
+  };
+  switch (keyword) {
+    case 'machine': {
+      c.literal('cores');
+      const cores = c.number('the number of cores');
+      c.literal('threads');
+      const threads = c.number('threads per core: 1, 2, 4 or 8');
+      const bigcore = c.optional('bigcore');
+      let tlbSets: Num | undefined;
+      if (c.optional('tlb-sets')) tlbSets = c.number('the number of TLB sets');
+      return finish({ kind: 'machine', cores, threads, bigcore, tlbSets });
+    }
+    case 'kernel':
+      return finish({ kind: 'kernel', variant: c.word('a kernel variant') });
+    case 'guest': {
+      const name = c.ident('a guest name');
+      const mmuWord = c.optional('radix') ?? c.optional('hpt');
+      c.literal('vcpus');
+      const vcpus = c.number('the number of vcpus');
+      let lpid: Num | undefined;
+      if (c.optional('lpid')) lpid = c.number('an lpid number');
+      const mmu = mmuWord?.text === 'hpt' ? 'hpt' : 'radix';
+      return finish({ kind: 'guest', name, mmu, mmuWord, vcpus, lpid });
+    }
+    case 'task': {
+      const name = c.ident('a task name');
+      c.literal('in');
+      const guest = c.ident('a guest name');
+      c.literal('pages');
+      const pages = [c.ident('a page name')];
+      while (!c.done) pages.push(c.ident('a page name'));
+      return finish({ kind: 'task', name, guest, pages });
+    }
+    case 'run': {
+      const vcpu = c.vcpu();
+      c.literal('on');
+      return finish({ kind: 'run', vcpu, cpu: c.place(['cpu']) });
+    }
+    case 'stop':
+      return finish({ kind: 'stop', vcpu: c.vcpu() });
+    case 'schedule': {
+      const task = c.ident('a task name');
+      c.literal('on');
+      return finish({ kind: 'schedule', task, vcpu: c.vcpu() });
+    }
+    case 'access':
+    case 'map': {
+      const task = c.ident('a task name');
+      return finish({ kind: keyword, task, page: c.ident('a page name') });
+    }
+    case 'unmap': {
+      const task = c.ident('a task name');
+      const page = c.ident('a page name');
+      const form = c.done ? undefined : c.oneOf<InvalidationForm>(INVALIDATION_FORMS, 'tlbiel, tlbie or none');
+      return finish({ kind: 'unmap', task, page, form });
+    }
+    case 'tlbiel':
+    case 'tlbie': {
+      const task = c.ident('a task name');
+      const page = c.done ? undefined : c.ident('a page name');
+      return finish({ kind: keyword, task, page });
+    }
+    case 'expect': {
+      const what = c.peek();
+      if (what?.text === 'tlb') {
+        c.next('tlb');
+        const where = c.place(['core', 'cpu']);
+        const has = c.oneOf(['has', 'lacks'] as const, 'has or lacks').value === 'has';
+        const task = c.ident('<task>:<page>');
+        c.literal(':');
+        return finish({ kind: 'expect-tlb', where, has, task, page: c.ident('a page name') });
+      }
+      if (what?.text === 'need_tlb_flush') {
+        c.next('need_tlb_flush');
+        const guest = c.ident('a guest name');
+        const where = c.place(['core', 'cpu']);
+        const set = c.oneOf(['set', 'clear'] as const, 'set or clear').value === 'set';
+        return finish({ kind: 'expect-flush', guest, where, set });
+      }
+      const outcome = c.oneOf<Outcome>(OUTCOMES, 'hit, miss, fault, stale, tlb or need_tlb_flush');
+      return finish({ kind: 'expect-outcome', outcome });
+    }
+    case 'concurrently':
+      // handled by the caller, which owns the block structure
+      throw new SyntaxProblem(error(head.range, 'unbalanced-braces', "'concurrently' must be followed by '{'"));
+  }
+}
+
+function lineEndRange(line: number, text: string): Range {
+  const end = text.replace(/\s+$/, '').length;
+  return { start: { line, character: end }, end: { line, character: end + 1 } };
+}
+
+export function parse(text: string): ParseResult {
+  const lines = splitLines(text);
+  const statements: Statement[] = [];
+  const comments: Comment[] = [];
+  const diagnostics: Diagnostic[] = [];
+  let block: ConcurrentlyBlock | undefined;
+
+  const tryParse = (tokens: Token[], end: Range): Statement | undefined => {
+    try {
+      return parseStatement(tokens, end);
+    } catch (e) {
+      if (e instanceof SyntaxProblem) {
+        diagnostics.push(e.diagnostic);
+        return undefined;
+      }
+      throw e;
+    }
+  };
+
+  const parseLane = (tokens: Token[], end: Range, into: ConcurrentlyBlock): void => {
+    const label = tokens[0];
+    const m = PLACE_REF.exec(label.text);
+    if (label.kind !== 'word' || !m || m[1] !== 'cpu' || tokens[1]?.kind !== ':') {
+      diagnostics.push(
+        error(label.range, 'wrong-arguments', "a lane starts with 'cpu<N>:' (syntax: cpu<N>: <event> [; <event> ...])"),
+      );
+      return;
+    }
+    const cpu: PlaceRef = { kind: 'cpu', index: Number(m[2]), range: label.range };
+    const events: SimpleEvent[] = [];
+    let part: Token[] = [];
+    const flush = (sepRange: Range): void => {
+      if (part.length === 0) {
+        diagnostics.push(error(sepRange, 'wrong-arguments', 'empty event in a lane'));
+      } else if (part[0].text === 'concurrently') {
+        diagnostics.push(error(part[0].range, 'nested-concurrently', "'concurrently' blocks do not nest"));
+      } else {
+        const s = tryParse(part, { start: part[part.length - 1].range.end, end: sepRange.start });
+        if (s) events.push(s as SimpleEvent);
+      }
+      part = [];
+    };
+    for (const t of tokens.slice(2)) {
+      if (t.kind === ';') flush(t.range);
+      else part.push(t);
+    }
+    flush(end);
+    const last = tokens[tokens.length - 1];
+    into.lanes.push({ cpu, labelRange: cover(label.range, tokens[1].range), events, range: cover(label.range, last.range) });
+  };
+
+  lines.forEach((lineText, line) => {
+    const lexed = lexLine(lineText, line);
+    if (lexed.comment) {
+      comments.push({
+        text: lexed.comment.text,
+        range: { start: { line, character: lexed.comment.start }, end: { line, character: lineText.length } },
+      });
+    }
+    for (const b of lexed.bad) {
+      diagnostics.push(
+        error(
+          { start: { line, character: b.character }, end: { line, character: b.character + 1 } },
+          'unexpected-character',
+          `unexpected character '${b.text}'`,
+        ),
+      );
+    }
+    let tokens = lexed.tokens;
+    if (tokens.length === 0) return;
+    const end = lineEndRange(line, lexed.comment ? lineText.slice(0, lexed.comment.start) : lineText);
+
+    if (tokens[0].kind === '}') {
+      if (block) {
+        block.closeRange = tokens[0].range;
+        block.range = cover(block.range, tokens[0].range);
+        block = undefined;
+      } else {
+        diagnostics.push(error(tokens[0].range, 'unbalanced-braces', "'}' without an open 'concurrently {'"));
+      }
+      tokens = tokens.slice(1);
+      if (tokens.length === 0) return;
+    }
+    if (tokens[0].text === 'concurrently') {
+      if (block) {
+        diagnostics.push(error(tokens[0].range, 'nested-concurrently', "'concurrently' blocks do not nest"));
+        return;
+      }
+      const brace = tokens[1];
+      if (brace?.kind !== '{') {
+        diagnostics.push(error(brace?.range ?? end, 'unbalanced-braces', "'concurrently' must be followed by '{'"));
+      }
+      const kw: Word = { text: tokens[0].text, range: tokens[0].range };
+      const node: ConcurrentlyBlock = { kind: 'concurrently', keyword: kw, lanes: [], range: cover(kw.range, (brace ?? tokens[0]).range) };
+      statements.push(node);
+      if (tokens.length > 2) {
+        diagnostics.push(
+          error(cover(tokens[2].range, tokens[tokens.length - 1].range), 'wrong-arguments', "put each lane on its own line after 'concurrently {'"),
+        );
+      }
+      if (brace?.kind === '{') block = node;
+      return;
+    }
+    if (block) {
+      // a lane line, possibly ending with the block's '}'
+      const closing = tokens[tokens.length - 1].kind === '}' ? tokens[tokens.length - 1] : undefined;
+      const laneTokens = closing ? tokens.slice(0, -1) : tokens;
+      if (laneTokens.length > 0) parseLane(laneTokens, end, block);
+      if (closing) {
+        block.closeRange = closing.range;
+        block.range = cover(block.range, closing.range);
+        block = undefined;
+      }
+      return;
+    }
+    const s = tryParse(tokens, end);
+    if (s) statements.push(s);
+  });
+
+  if (block) {
+    diagnostics.push(error(block.keyword.range, 'unbalanced-braces', "'concurrently {' is never closed with '}'"));
+    const lastLane: Lane | undefined = block.lanes[block.lanes.length - 1];
+    if (lastLane) block.range = cover(block.range, lastLane.range);
+  }
+  return { file: { statements, comments, sourceLines: lines }, diagnostics };
+}

@@ -1,0 +1,522 @@
+// The host kernel's routines and the guest's memory-management actions, one
+// micro-step each. Names follow the kernel (a29ebeaf, v4.15's
+// kvmppc_prepare_radix_vcpu); behaviour that differs between kernel variants
+// is read from the variant table, never from the variant's name.
+//
+// A micro-step is an `Op`: plain data (so the explorer can copy and compare
+// pending work). Executing one returns the ops that follow it.
+
+import type { SimpleEvent } from '../language/ast';
+import { vcpuName } from '../language/ast';
+import type { Scenario } from '../language/checker';
+import { type Change, type MachineState, type PageState, type TlbEntry, tlbKey, vcpuOf } from './state';
+import type { AccessRecord, EntryTestRecord, FlushRecord, Frame, MoveRecord } from './trace';
+import { type KernelVariant, groupMembers, representative } from './variants';
+
+interface OpBase {
+  /** The acting hardware thread. */
+  cpu: number;
+  line: number;
+  frames: Frame[];
+}
+
+export type Op = OpBase &
+  (
+    | { op: 'exit'; vcpu: string; why: 'move' | 'stop' | 'preempt' | 'reenter' }
+    | { op: 'prepare'; vcpu: string }
+    | { op: 'radix_flush_cpu'; vcpu: string; prevCpu: number }
+    | { op: 'ipi'; target: number; guest: string }
+    | { op: 'start_thread'; vcpu: string }
+    | { op: 'hv_entry'; vcpu: string }
+    | { op: 'flush_set'; guest: string; set: number; bit: number }
+    | { op: 'clear_bit'; guest: string; bit: number }
+    | { op: 'enter_guest'; vcpu: string }
+    | { op: 'event'; event: Exclude<SimpleEvent, { kind: 'run' | 'expect-outcome' | 'expect-tlb' | 'expect-flush' }> }
+  );
+
+export interface StepOutcome {
+  text: string;
+  follow: Op[];
+  /** An IPI'd thread's trip out of the guest and back in (the scheduler places it). */
+  reentry?: { cpu: number; ops: Op[] };
+  access?: Omit<AccessRecord, 'step'>;
+  ipi?: { from: number; to: number };
+  move?: MoveRecord;
+  entryTest?: EntryTestRecord;
+  flush?: FlushRecord;
+  /** A runtime error: the event could not happen (inside concurrently blocks). */
+  error?: string;
+}
+
+const frame = (name: string, line: number, routine?: string): Frame => (routine ? { name, routine, line } : { name, line });
+
+export class Kernel {
+  /** Changes of the step being executed. */
+  changes: Change[] = [];
+
+  constructor(
+    readonly state: MachineState,
+    readonly variant: KernelVariant,
+    readonly scenario: Scenario,
+  ) {}
+
+  // ---- recorded mutations ----------------------------------------------------
+
+  private setBit(guest: string, mask: 'needTlbFlush' | 'cpuInGuest', cpu: number, to: boolean): void {
+    const bits = this.state.guests.get(guest)![mask];
+    if (bits[cpu] === to) return;
+    this.changes.push({ kind: 'bit', guest, mask, cpu, from: bits[cpu], to });
+    bits[cpu] = to;
+  }
+
+  private setVcpu(vcpu: string, field: 'cpu' | 'prevCpu' | 'lastCpu', to: number): void {
+    const v = vcpuOf(this.state, vcpu)!;
+    if (v[field] === to) return;
+    this.changes.push({ kind: 'vcpu', guest: v.guest, index: v.index, field, from: v[field], to });
+    v[field] = to;
+  }
+
+  private setVcpuTask(guest: string, index: number, to: string | undefined): void {
+    const v = this.state.guests.get(guest)!.vcpus[index];
+    if (v.task === to) return;
+    this.changes.push({ kind: 'vcpu-task', guest, index, from: v.task, to });
+    v.task = to;
+  }
+
+  private setCpu(cpu: number, field: 'lpidr' | 'pidr', to: number): void {
+    const c = this.state.cpus[cpu];
+    if (c[field] === to) return;
+    this.changes.push({ kind: 'cpu', cpu, field, from: c[field], to });
+    c[field] = to;
+  }
+
+  private setCpuVcpu(cpu: number, to: string | undefined): void {
+    const c = this.state.cpus[cpu];
+    if (c.vcpu === to) return;
+    this.changes.push({ kind: 'cpu-vcpu', cpu, from: c.vcpu, to });
+    c.vcpu = to;
+  }
+
+  private setCpuMode(cpu: number, to: boolean): void {
+    const c = this.state.cpus[cpu];
+    if (c.inGuest === to) return;
+    this.changes.push({ kind: 'cpu-mode', cpu, from: c.inGuest, to });
+    c.inGuest = to;
+  }
+
+  private setPte(task: string, page: string, to: PageState): void {
+    const pages = this.state.tasks.get(task)!.pages;
+    this.changes.push({ kind: 'pte', task, page, from: pages.get(page)!, to });
+    pages.set(page, to);
+  }
+
+  private setTaskVcpu(task: string, to: number | undefined): void {
+    const t = this.state.tasks.get(task)!;
+    if (t.vcpu === to) return;
+    this.changes.push({ kind: 'task-vcpu', task, from: t.vcpu, to });
+    t.vcpu = to;
+  }
+
+  private insertEntry(domain: number, entry: TlbEntry): void {
+    this.changes.push({ kind: 'tlb-insert', domain, entry });
+    this.state.tlbs[domain].set(tlbKey(entry.lpid, entry.pid, entry.page), entry);
+  }
+
+  /** Removes the entries `match` selects from one TLB domain; returns how many. */
+  private removeEntries(domain: number, match: (e: TlbEntry) => boolean): TlbEntry[] {
+    const removed: TlbEntry[] = [];
+    for (const [key, e] of this.state.tlbs[domain]) {
+      if (!match(e)) continue;
+      this.changes.push({ kind: 'tlb-remove', domain, entry: e });
+      this.state.tlbs[domain].delete(key);
+      removed.push(e);
+    }
+    return removed;
+  }
+
+  private newFrame(): number {
+    const f = this.state.nextFrame;
+    this.changes.push({ kind: 'frames', from: f, to: f + 1 });
+    this.state.nextFrame = f + 1;
+    return f;
+  }
+
+  // ---- helpers -----------------------------------------------------------------
+
+  private guestOf(vcpu: string) {
+    return this.state.guests.get(vcpu.slice(0, vcpu.lastIndexOf('.vcpu')))!;
+  }
+
+  private domainName(cpu: number): string {
+    return this.state.topology.tlbDomainName(this.state.topology.tlbDomainOf(cpu));
+  }
+
+  // ---- the run event: its micro-steps ------------------------------------------------
+
+  /**
+   * `run V on cpuC`: preempt C's other vcpu, exit V from its old cpu, then
+   * the entry path. Expanded when the event starts; each op re-reads the
+   * state when it executes.
+   */
+  expandRun(event: Extract<SimpleEvent, { kind: 'run' }>, frames: Frame[]): Op[] {
+    const vcpu = vcpuName(event.vcpu);
+    const cpu = event.cpu.index;
+    const line = event.range.start.line;
+    const here = [...frames, frame(`run ${vcpu} on cpu${cpu}`, line)];
+    const ops: Op[] = [];
+    const occupant = this.state.cpus[cpu].vcpu;
+    if (occupant && occupant !== vcpu) ops.push({ op: 'exit', vcpu: occupant, why: 'preempt', cpu, line, frames: here });
+    const v = vcpuOf(this.state, vcpu)!;
+    if (v.cpu >= 0) ops.push({ op: 'exit', vcpu, why: v.cpu === cpu ? 'reenter' : 'move', cpu: v.cpu, line, frames: here });
+    return [...ops, ...this.entryPath(vcpu, cpu, line, here)];
+  }
+
+  private entryPath(vcpu: string, cpu: number, line: number, frames: Frame[]): Op[] {
+    const ops: Op[] = [];
+    if (this.guestOf(vcpu).mmu === 'radix') {
+      ops.push({ op: 'prepare', vcpu, cpu, line, frames: [...frames, frame('kvmppc_prepare_radix_vcpu', line, 'kvmppc_prepare_radix_vcpu')] });
+    }
+    ops.push({ op: 'start_thread', vcpu, cpu, line, frames: [...frames, frame('kvmppc_start_thread', line, 'kvmppc_start_thread')] });
+    const entry = [...frames, frame('kvmppc_hv_entry', line, 'kvmppc_hv_entry')];
+    ops.push({ op: 'hv_entry', vcpu, cpu, line, frames: entry });
+    ops.push({ op: 'enter_guest', vcpu, cpu, line, frames: [...frames, frame('enter guest', line, 'kvmppc_hv_entry')] });
+    return ops;
+  }
+
+  execute(op: Op): StepOutcome {
+    switch (op.op) {
+      case 'exit':
+        return this.exitGuest(op.vcpu, op.cpu, op.why);
+      case 'prepare':
+        return this.kvmppcPrepareRadixVcpu(op);
+      case 'radix_flush_cpu':
+        return this.radixFlushCpu(op);
+      case 'ipi':
+        return this.ipi(op);
+      case 'start_thread':
+        return this.kvmppcStartThread(op.vcpu, op.cpu);
+      case 'hv_entry':
+        return this.kvmppcHvEntry(op);
+      case 'flush_set':
+        return this.flushSet(op);
+      case 'clear_bit':
+        this.setBit(op.guest, 'needTlbFlush', op.bit, false);
+        return { text: `cpu${op.cpu}: clear need_tlb_flush[${op.bit}] of ${op.guest}, after the flush`, follow: [] };
+      case 'enter_guest':
+        return this.enterGuest(op.vcpu, op.cpu);
+      case 'event':
+        return this.guestEvent(op.event, op.cpu);
+    }
+  }
+
+  /** Leaving guest mode: the thread drops out of cpu_in_guest; a move or stop also frees it. */
+  private exitGuest(vcpu: string, cpu: number, why: 'move' | 'stop' | 'preempt' | 'reenter'): StepOutcome {
+    const v = vcpuOf(this.state, vcpu)!;
+    if (v.cpu !== cpu) return { text: `cpu${cpu}: ${vcpu} is not running there; nothing to exit`, follow: [] };
+    const g = this.guestOf(vcpu);
+    this.setBit(g.name, 'cpuInGuest', cpu, false);
+    this.setCpuMode(cpu, false);
+    this.setCpu(cpu, 'lpidr', 0);
+    this.setCpu(cpu, 'pidr', 0);
+    if (why !== 'reenter') {
+      this.setCpuVcpu(cpu, undefined);
+      this.setVcpu(vcpu, 'cpu', -1);
+    }
+    const what = { move: 'exits to move', stop: 'exits (stop)', preempt: 'is preempted', reenter: 'exits to re-enter' }[why];
+    return { text: `cpu${cpu}: ${vcpu} ${what}; cpu_in_guest[${cpu}] of ${g.name} cleared`, follow: [] };
+  }
+
+  /** kvmppc_prepare_radix_vcpu(): the movement check a29ebeaf added. */
+  private kvmppcPrepareRadixVcpu(op: Extract<Op, { op: 'prepare' }>): StepOutcome {
+    const v = vcpuOf(this.state, op.vcpu)!;
+    const g = this.guestOf(op.vcpu);
+    const t = this.state.topology;
+    const group = this.variant.movementGroup;
+    const prev = v.prevCpu;
+    const name = `kvmppc_prepare_radix_vcpu(${op.vcpu}, cpu${op.cpu})`;
+    if (!group) {
+      // before a29ebeaf there is no prev_cpu: a move is not noticed at all
+      const move: MoveRecord | undefined =
+        v.lastCpu >= 0 && t.tlbDomainOf(v.lastCpu) !== t.tlbDomainOf(op.cpu)
+          ? { guest: g.name, vcpu: op.vcpu, from: v.lastCpu, to: op.cpu, unmarkedBecause: `${this.variant.name} does not track radix vcpu movement (no prev_cpu, no radix_flush_cpu)` }
+          : undefined;
+      return { text: `${name}: no movement tracking in ${this.variant.name}`, follow: [], ...(move ? { move } : {}) };
+    }
+    if (prev < 0) {
+      this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
+      return { text: `${name}: first run, prev_cpu := ${op.cpu}`, follow: [] };
+    }
+    if (prev === op.cpu) return { text: `${name}: prev_cpu is cpu${op.cpu}, nothing to do`, follow: [] };
+    const sameGroup = representative(t, prev, group) === representative(t, op.cpu, group);
+    const moved = t.tlbDomainOf(prev) !== t.tlbDomainOf(op.cpu);
+    const move: MoveRecord = { guest: g.name, vcpu: op.vcpu, from: prev, to: op.cpu };
+    if (sameGroup) {
+      if (moved) {
+        move.unmarkedBecause = `cpu${prev} and cpu${op.cpu} count as one core for ${this.variant.name} (same first thread, cpu${representative(t, prev, group)}), although they use different TLBs (${this.domainName(prev)}, ${this.domainName(op.cpu)})`;
+      }
+      this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
+      return { text: `${name}: cpu${prev} → cpu${op.cpu}, same core: prev_cpu := ${op.cpu}, no flush`, follow: [], move };
+    }
+    this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
+    move.markedBit = representative(t, prev, group);
+    return {
+      text: `${name}: cpu${prev} → cpu${op.cpu}, another core: radix_flush_cpu(cpu${prev}); prev_cpu := ${op.cpu}`,
+      follow: [{ op: 'radix_flush_cpu', vcpu: op.vcpu, prevCpu: prev, cpu: op.cpu, line: op.line, frames: [...op.frames, frame('radix_flush_cpu', op.line, 'radix_flush_cpu')] }],
+      move,
+    };
+  }
+
+  /**
+   * radix_flush_cpu(): mark the old core, then (after the barrier) IPI each
+   * of its threads that is in this guest, waiting for each (wait=1).
+   */
+  private radixFlushCpu(op: Extract<Op, { op: 'radix_flush_cpu' }>): StepOutcome {
+    const g = this.guestOf(op.vcpu);
+    const group = this.variant.movementGroup!;
+    const t = this.state.topology;
+    const bit = representative(t, op.prevCpu, group);
+    this.setBit(g.name, 'needTlbFlush', bit, true);
+    const targets = groupMembers(t, op.prevCpu, group).filter((c) => g.cpuInGuest[c] && c !== op.cpu);
+    const follow: Op[] = targets.map((target) => ({
+      op: 'ipi',
+      target,
+      guest: g.name,
+      cpu: op.cpu,
+      line: op.line,
+      frames: [...op.frames, frame(`smp_call_function_single(cpu${target})`, op.line, 'smp_call_function_single')],
+    }));
+    const whom = targets.length ? `IPI ${targets.map((c) => `cpu${c}`).join(', ')}` : `no thread of ${this.domainName(op.prevCpu)} is in ${g.name}, no IPI`;
+    return { text: `radix_flush_cpu: set need_tlb_flush[${bit}] of ${g.name}, ${whom}`, follow };
+  }
+
+  /** The flush IPI: the target leaves the guest, runs the empty cross-call, and re-enters. */
+  private ipi(op: Extract<Op, { op: 'ipi' }>): StepOutcome {
+    const cpu = this.state.cpus[op.target];
+    const vcpu = cpu.vcpu;
+    this.setBit(op.guest, 'cpuInGuest', op.target, false);
+    this.setCpuMode(op.target, false);
+    if (!vcpu) return { text: `IPI cpu${op.target}: idle, nothing re-enters`, follow: [], ipi: { from: op.cpu, to: op.target } };
+    const base = [...op.frames.slice(0, -1), frame(`IPI cpu${op.target}: ${vcpu} re-enters`, op.line)];
+    return {
+      text: `IPI cpu${op.target}: ${vcpu} leaves the guest and re-enters (cpu_in_guest[${op.target}] cleared)`,
+      follow: [],
+      reentry: { cpu: op.target, ops: this.entryPath(vcpu, op.target, op.line, base) },
+      ipi: { from: op.cpu, to: op.target },
+    };
+  }
+
+  /** kvmppc_start_thread(): hand the vcpu to the thread, set it in cpu_in_guest. */
+  private kvmppcStartThread(vcpu: string, cpu: number): StepOutcome {
+    const g = this.guestOf(vcpu);
+    const old = this.state.cpus[cpu].vcpu;
+    this.setCpuVcpu(cpu, vcpu);
+    this.setVcpu(vcpu, 'cpu', cpu);
+    this.setVcpu(vcpu, 'lastCpu', cpu);
+    this.setBit(g.name, 'cpuInGuest', cpu, true);
+    const note = old && old !== vcpu ? ` (replacing ${old})` : '';
+    return { text: `kvmppc_start_thread: ${vcpu} on cpu${cpu}${note}, cpu_in_guest[${cpu}] of ${g.name} set`, follow: [] };
+  }
+
+  /** kvmppc_hv_entry: load LPIDR, test the bit that stands for this cpu, flush if set. */
+  private kvmppcHvEntry(op: Extract<Op, { op: 'hv_entry' }>): StepOutcome {
+    const g = this.guestOf(op.vcpu);
+    const t = this.state.topology;
+    this.setCpu(op.cpu, 'lpidr', g.lpid);
+    const bit = representative(t, op.cpu, this.variant.entryBit);
+    const wasSet = g.needTlbFlush[bit];
+    const early = wasSet && this.variant.clear === 'before-flush';
+    const entryTest: EntryTestRecord = { guest: g.name, cpu: op.cpu, bit, wasSet, clearedBeforeFlush: early };
+    if (!wasSet) {
+      return { text: `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is clear, no flush`, follow: [], entryTest };
+    }
+    if (early) this.setBit(g.name, 'needTlbFlush', bit, false);
+    const follow: Op[] = [];
+    for (let set = 0; set < t.tlbSets; set++) {
+      follow.push({ op: 'flush_set', guest: g.name, set, bit, cpu: op.cpu, line: op.line, frames: [...op.frames, frame(`flush set ${set} of ${t.tlbSets}`, op.line, 'kvmppc_hv_entry')] });
+    }
+    if (!early) follow.push({ op: 'clear_bit', guest: g.name, bit, cpu: op.cpu, line: op.line, frames: op.frames });
+    const order = early ? 'cleared now, before the flush' : 'flush, then clear';
+    return {
+      text: `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is set: ${order} (LPID ${g.lpid} from ${this.domainName(op.cpu)} TLB)`,
+      follow,
+      entryTest,
+    };
+  }
+
+  /** One tlbiel IS=2 of the entry-time sweep: this LPID's entries in one set of this TLB. */
+  private flushSet(op: Extract<Op, { op: 'flush_set' }>): StepOutcome {
+    const g = this.state.guests.get(op.guest)!;
+    const t = this.state.topology;
+    const domain = t.tlbDomainOf(op.cpu);
+    const knows = this.variant.flushedMmus.includes(g.mmu);
+    // The pre-fix sweep is an HPT-format tlbiel: it removes no radix entries.
+    const removed = knows ? this.removeEntries(domain, (e) => e.lpid === g.lpid && e.set === op.set) : [];
+    const what = removed.length ? ` (removed ${removed.map((e) => `${e.task}:${e.page}`).join(', ')})` : '';
+    const format = knows ? '' : ` — HPT-format tlbiel, radix entries untouched`;
+    return {
+      text: `cpu${op.cpu}: flush LPID ${g.lpid} from ${t.tlbDomainName(domain)} TLB, set ${op.set} of ${t.tlbSets}${what}${format}`,
+      follow: [],
+      flush: { guest: g.name, cpu: op.cpu, domain, set: op.set, removed: removed.length },
+    };
+  }
+
+  private enterGuest(vcpu: string, cpu: number): StepOutcome {
+    const v = vcpuOf(this.state, vcpu)!;
+    this.setCpuMode(cpu, true);
+    const task = v.task ? this.state.tasks.get(v.task) : undefined;
+    this.setCpu(cpu, 'pidr', task?.pid ?? 0);
+    return { text: `cpu${cpu}: ${vcpu} enters the guest${task ? ` (${task.name} resumes)` : ''}`, follow: [] };
+  }
+
+  // ---- guest events -------------------------------------------------------------------
+
+  /** The cpu a task acts from: its vcpu's, when the vcpu runs. */
+  taskCpu(task: string): number | undefined {
+    const t = this.state.tasks.get(task)!;
+    if (t.vcpu === undefined) return undefined;
+    const cpu = this.state.guests.get(t.guest)!.vcpus[t.vcpu].cpu;
+    return cpu >= 0 ? cpu : undefined;
+  }
+
+  private guestEvent(e: Extract<Op, { op: 'event' }>['event'], cpu: number): StepOutcome {
+    switch (e.kind) {
+      case 'stop': {
+        const vcpu = vcpuName(e.vcpu);
+        const v = vcpuOf(this.state, vcpu)!;
+        if (v.cpu < 0) return { text: `${vcpu} is not running`, follow: [] };
+        return this.exitGuest(vcpu, v.cpu, 'stop');
+      }
+      case 'schedule':
+        return this.schedule(e.task.text, e.vcpu.guest.text, e.vcpu.index);
+    }
+    const taskName = e.task.text;
+    const task = this.state.tasks.get(taskName)!;
+    const acting = this.taskCpu(taskName);
+    if (acting === undefined) {
+      const why = task.vcpu === undefined ? 'is not current on any vcpu' : `is current on ${task.guest}.vcpu${task.vcpu}, which is not running`;
+      return { text: `${e.kind}: task ${taskName} ${why}`, follow: [], error: `'${e.kind}' by task '${taskName}', which ${why}` };
+    }
+    void cpu;
+    switch (e.kind) {
+      case 'access':
+        return this.access(taskName, e.page.text, acting, e.range.start.line);
+      case 'unmap':
+        return this.unmap(taskName, e.page.text, acting, e.form?.value, e.range.start.line);
+      case 'map': {
+        const f = this.newFrame();
+        const old = task.pages.get(e.page.text)!;
+        this.setPte(taskName, e.page.text, { frame: f, changedLine: e.range.start.line, invalidation: old.frame !== undefined ? 'remapped without invalidation' : undefined });
+        const note = old.frame !== undefined ? ` (was frame ${old.frame}: entries for it are now stale)` : '';
+        return { text: `${taskName}: map ${e.page.text} → frame ${f}${note}`, follow: [] };
+      }
+      case 'tlbiel':
+      case 'tlbie':
+        return this.invalidate(taskName, e.page?.text, acting, e.kind, 'the guest');
+    }
+  }
+
+  private schedule(taskName: string, guest: string, index: number): StepOutcome {
+    const task = this.state.tasks.get(taskName)!;
+    const g = this.state.guests.get(guest)!;
+    if (task.vcpu !== undefined && task.vcpu !== index) this.setVcpuTask(guest, task.vcpu, undefined);
+    const displaced = g.vcpus[index].task;
+    if (displaced && displaced !== taskName) this.setTaskVcpu(displaced, undefined);
+    this.setVcpuTask(guest, index, taskName);
+    this.setTaskVcpu(taskName, index);
+    if (!task.vcpuHistory.includes(index)) this.changes.push({ kind: 'history', task: taskName, vcpu: index }), task.vcpuHistory.push(index);
+    const cpu = g.vcpus[index].cpu;
+    if (cpu >= 0 && this.state.cpus[cpu].inGuest) this.setCpu(cpu, 'pidr', task.pid);
+    const note = displaced && displaced !== taskName ? `; ${displaced} is now current nowhere` : '';
+    return { text: `${guest} schedules ${taskName} on ${guest}.vcpu${index}${cpu >= 0 ? ` (cpu${cpu})` : ''}; mm_cpumask = {${task.vcpuHistory.map((v) => `vcpu${v}`).join(', ')}}${note}`, follow: [] };
+  }
+
+  /** The core question: what does the task's translation of the page come from? */
+  private access(taskName: string, page: string, cpu: number, line: number): StepOutcome {
+    const task = this.state.tasks.get(taskName)!;
+    const g = this.state.guests.get(task.guest)!;
+    const t = this.state.topology;
+    const domain = t.tlbDomainOf(cpu);
+    const dname = t.tlbDomainName(domain);
+    const entry = this.state.tlbs[domain].get(tlbKey(g.lpid, task.pid, page));
+    const pte = task.pages.get(page)!;
+    const base = { line, task: taskName, page, cpu, domain };
+    if (entry) {
+      if (entry.frame === pte.frame) {
+        return { text: `${taskName} touches ${page} on cpu${cpu}: hit in ${dname} TLB → frame ${entry.frame}`, follow: [], access: { ...base, outcome: 'hit', frame: entry.frame, entry } };
+      }
+      const now = pte.frame === undefined ? 'unmapped' : `mapped to frame ${pte.frame}`;
+      return {
+        text: `${taskName} touches ${page} on cpu${cpu}: STALE — ${dname} TLB still maps it to frame ${entry.frame}, but the page is ${now}`,
+        follow: [],
+        access: { ...base, outcome: 'stale', frame: entry.frame, entry, filledLine: entry.filledLine, changedLine: pte.changedLine },
+      };
+    }
+    if (pte.frame === undefined) {
+      return { text: `${taskName} touches ${page} on cpu${cpu}: fault (no TLB entry, page unmapped) — a correct guest page fault`, follow: [], access: { ...base, outcome: 'fault' } };
+    }
+    const set = t.setOfPage(this.scenario.tasks.get(taskName)!.pages.indexOf(page));
+    const fresh: TlbEntry = { lpid: g.lpid, pid: task.pid, guest: g.name, task: taskName, page, frame: pte.frame, set, filledLine: line };
+    this.insertEntry(domain, fresh);
+    return {
+      text: `${taskName} touches ${page} on cpu${cpu}: miss, table walk → ${dname} TLB caches lpid ${g.lpid} pid ${task.pid} ${page} → frame ${pte.frame} (set ${set})`,
+      follow: [],
+      access: { ...base, outcome: 'miss', frame: pte.frame, entry: fresh },
+    };
+  }
+
+  private unmap(taskName: string, page: string, cpu: number, form: 'tlbiel' | 'tlbie' | 'none' | undefined, line: number): StepOutcome {
+    const task = this.state.tasks.get(taskName)!;
+    const g = this.state.guests.get(task.guest)!;
+    if (g.mmu === 'hpt') {
+      this.setPte(taskName, page, { changedLine: line });
+      return this.hostInvalidate(taskName, page, cpu, line);
+    }
+    // mm_is_thread_local(): the guest uses tlbiel only when the mm has only run on one vcpu
+    const chosen = form ?? (task.vcpuHistory.length <= 1 ? 'tlbiel' : 'tlbie');
+    const why = form ? 'explicit' : task.vcpuHistory.length <= 1 ? `${taskName} has only run on one vcpu` : `${taskName} has run on ${task.vcpuHistory.length} vcpus`;
+    if (chosen === 'none') {
+      this.setPte(taskName, page, { changedLine: line, invalidation: 'no invalidation (unmap … none)' });
+      return { text: `${taskName}: unmap ${page}, no invalidation`, follow: [] };
+    }
+    const result = this.invalidate(taskName, page, cpu, chosen, `the guest (${why})`);
+    const where = chosen === 'tlbiel' ? `tlbiel on ${this.domainName(cpu)} only` : 'tlbie on every TLB';
+    this.setPte(taskName, page, { changedLine: line, invalidation: where });
+    // keep the pte change ahead of the invalidation in the text
+    return { ...result, text: `${taskName}: unmap ${page}; ${result.text}` };
+  }
+
+  /** tlbiel reaches the TLB of the executing core only; tlbie reaches every TLB. */
+  private invalidate(taskName: string, page: string | undefined, cpu: number, form: 'tlbiel' | 'tlbie', who: string): StepOutcome {
+    const task = this.state.tasks.get(taskName)!;
+    const g = this.state.guests.get(task.guest)!;
+    const t = this.state.topology;
+    const domains = form === 'tlbiel' ? [t.tlbDomainOf(cpu)] : Array.from({ length: t.domainCount }, (_, d) => d);
+    const match = (e: TlbEntry) => e.lpid === g.lpid && e.pid === task.pid && (page === undefined || e.page === page);
+    const removed = domains.flatMap((d) => this.removeEntries(d, match).map((e) => `${t.tlbDomainName(d)}:${e.page}`));
+    const scope = form === 'tlbiel' ? `${t.tlbDomainName(domains[0])} TLB` : 'every TLB';
+    const what = page ? `${taskName}:${page}` : `all of pid ${task.pid}`;
+    return { text: `${who}: ${form} ${what} from cpu${cpu} → ${scope}${removed.length ? ` (removed ${removed.join(', ')})` : ' (nothing cached)'}`, follow: [] };
+  }
+
+  /**
+   * HPT guests: H_REMOVE, and the host's global_invalidates(): a local tlbiel
+   * when the guest has one vcpu and it runs here, marking every other core in
+   * need_tlb_flush; otherwise tlbie.
+   */
+  private hostInvalidate(taskName: string, page: string, cpu: number, line: number): StepOutcome {
+    const task = this.state.tasks.get(taskName)!;
+    const g = this.state.guests.get(task.guest)!;
+    const t = this.state.topology;
+    if (g.vcpus.length === 1) {
+      const result = this.invalidate(taskName, page, cpu, 'tlbiel', 'host');
+      for (let c = 0; c < t.cpuCount; c++) this.setBit(g.name, 'needTlbFlush', c, true);
+      const keep = representative(t, cpu, this.variant.hostTlbielKeeps);
+      this.setBit(g.name, 'needTlbFlush', keep, false);
+      this.setPte(taskName, page, { changedLine: line, invalidation: `host tlbiel on ${this.domainName(cpu)}, other cores marked in need_tlb_flush` });
+      return { ...result, text: `${taskName}: H_REMOVE ${page}; global_invalidates: one vcpu, running here → ${result.text}; need_tlb_flush of ${g.name} := all but [${keep}]` };
+    }
+    const result = this.invalidate(taskName, page, cpu, 'tlbie', 'host');
+    this.setPte(taskName, page, { changedLine: line, invalidation: 'host tlbie on every TLB' });
+    return { ...result, text: `${taskName}: H_REMOVE ${page}; global_invalidates: ${g.vcpus.length} vcpus → ${result.text}` };
+  }
+}

@@ -1,0 +1,235 @@
+// Runs a checked scenario: the sequential events one after another, and each
+// `concurrently` block as lanes whose micro-steps interleave under a
+// schedule (spec §5). The default schedule is round-robin by micro-step,
+// lanes in written order; the explorer supplies others through `Chooser`.
+
+import type { ConcurrentlyBlock, Expectation, KernelName, SimpleEvent } from '../language/ast';
+import { isExpectation } from '../language/ast';
+import type { ProgramItem, Scenario } from '../language/checker';
+import { explainStale } from './explain';
+import { Kernel, type Op } from './kernel';
+import { type MachineState, initialState, tlbKey } from './state';
+import type { AccessRecord, ExpectationResult, MicroStep, RunResult, RuntimeError } from './trace';
+import { DEFAULT_KERNEL, type KernelVariant, VARIANTS } from './variants';
+
+/** One cpu's program inside a block, and the work it has in hand. */
+export interface LaneState {
+  cpu: number;
+  /** Remaining ops of the event in progress. */
+  pending: Op[];
+  /** Events not yet started (re-entries forced by IPIs are put first). */
+  events: (SimpleEvent | { kind: 'reentry'; ops: Op[] })[];
+  /** Lane index in the block (new lanes made by IPIs come after the written ones). */
+  index: number;
+}
+
+/** Picks which of the lanes that can move goes next. Returns an index into `ready`. */
+export type Chooser = (ready: readonly LaneState[], lanes: readonly LaneState[]) => number;
+
+/** Round-robin by micro-step, lanes in written order (spec §5). */
+export function roundRobin(): Chooser {
+  let last = -1;
+  return (ready) => {
+    const next = ready.findIndex((l) => l.index > last);
+    const pick = next >= 0 ? next : 0;
+    last = ready[pick].index;
+    return pick;
+  };
+}
+
+export function variantFor(scenario: Scenario, override?: KernelName): KernelVariant {
+  return VARIANTS[override ?? scenario.kernel ?? DEFAULT_KERNEL];
+}
+
+/**
+ * A run in progress. `runAll()` for a whole run; the explorer drives
+ * `startBlock`/`stepLane` itself.
+ */
+export class Simulation {
+  readonly kernel: Kernel;
+  readonly steps: MicroStep[] = [];
+  readonly accesses: AccessRecord[] = [];
+  readonly expectations: ExpectationResult[] = [];
+  readonly errors: RuntimeError[] = [];
+  private eventCount = 0;
+  private lastAccess: AccessRecord | undefined;
+
+  constructor(
+    readonly scenario: Scenario,
+    readonly variant: KernelVariant,
+    readonly state: MachineState = initialState(scenario),
+  ) {
+    this.kernel = new Kernel(state, variant, scenario);
+  }
+
+  /** Runs every event; `chooser` schedules the blocks (default: round-robin). */
+  runAll(chooser: () => Chooser = roundRobin): RunResult {
+    for (const item of this.scenario.program) this.runItem(item, chooser);
+    return this.result();
+  }
+
+  result(): RunResult {
+    return {
+      kernel: this.variant.name,
+      steps: this.steps,
+      accesses: this.accesses,
+      expectations: this.expectations,
+      errors: this.errors,
+      stale: this.accesses.filter((a) => a.outcome === 'stale').length,
+    };
+  }
+
+  runItem(item: ProgramItem, chooser: () => Chooser): void {
+    if (item.kind === 'concurrently') {
+      const lanes = this.startBlock(item);
+      const choose = chooser();
+      for (;;) {
+        const ready = lanes.filter(hasWork);
+        if (ready.length === 0) break;
+        this.stepLane(lanes, ready[choose(ready, lanes)]);
+      }
+    } else if (isExpectation(item)) {
+      this.checkExpectation(item);
+    } else {
+      // a sequential event: its ops run to completion, IPI re-entries nested in place
+      const event = this.eventCount++;
+      let ops = this.expand(item);
+      while (ops.length) {
+        const [op, ...rest] = ops;
+        const outcome = this.execute(op, event, undefined);
+        ops = [...outcome.follow, ...(outcome.reentry?.ops ?? []), ...rest];
+      }
+    }
+  }
+
+  startBlock(block: ConcurrentlyBlock): LaneState[] {
+    return block.lanes.map((lane, index) => ({ cpu: lane.cpu.index, pending: [], events: [...lane.events], index }));
+  }
+
+  /** One micro-step of one lane (plus the expectations that follow it, which take no step). */
+  stepLane(lanes: LaneState[], lane: LaneState): void {
+    this.settle(lane, true);
+    if (lane.pending.length === 0) return;
+    const [op, ...rest] = lane.pending;
+    const outcome = this.execute(op, this.laneEvent(lane), lane.index);
+    lane.pending = [...outcome.follow, ...rest];
+    if (outcome.reentry) {
+      // the kicked thread re-enters as its next action, interleaving with the rest
+      const target = lanes.find((l) => l.cpu === outcome.reentry!.cpu);
+      const work = { kind: 'reentry' as const, ops: outcome.reentry.ops };
+      if (target) target.events.unshift(work);
+      else lanes.push({ cpu: outcome.reentry.cpu, pending: [], events: [work], index: lanes.length });
+    }
+    if (lane.pending.length === 0) this.settle(lane, false);
+  }
+
+  private readonly laneEvents = new WeakMap<LaneState, number>();
+
+  private laneEvent(lane: LaneState): number {
+    return this.laneEvents.get(lane) ?? -1;
+  }
+
+  /**
+   * Checks the expectations that come next in the lane (they take no step),
+   * then, if `start`, starts its next event: an event is expanded only when
+   * its first micro-step runs, so that it reads the state of that moment.
+   */
+  private settle(lane: LaneState, start: boolean): void {
+    while (lane.pending.length === 0 && lane.events.length > 0) {
+      const first = lane.events[0];
+      if (first.kind !== 'reentry' && isExpectation(first)) {
+        lane.events.shift();
+        this.checkExpectation(first);
+        continue;
+      }
+      if (!start) return;
+      const next = lane.events.shift()!;
+      if (next.kind === 'reentry') {
+        lane.pending = next.ops;
+      } else if (!isExpectation(next)) {
+        lane.pending = this.expand(next);
+      }
+      this.laneEvents.set(lane, this.eventCount++);
+    }
+  }
+
+  private expand(e: Exclude<SimpleEvent, Expectation>): Op[] {
+    if (e.kind === 'run') return this.kernel.expandRun(e, []);
+    const line = e.range.start.line;
+    const label = e.kind === 'stop' ? `stop ${e.vcpu.guest.text}.vcpu${e.vcpu.index}` : e.kind === 'schedule' ? `schedule ${e.task.text} on ${e.vcpu.guest.text}.vcpu${e.vcpu.index}` : `${e.kind} ${e.task.text}${'page' in e && e.page ? ` ${e.page.text}` : ''}`;
+    const cpu = e.kind === 'stop' || e.kind === 'schedule' ? this.vcpuCpu(e.vcpu.guest.text, e.vcpu.index) : (this.kernel.taskCpu(e.task.text) ?? -1);
+    return [{ op: 'event', event: e, cpu, line, frames: [{ name: label, line }] }];
+  }
+
+  private vcpuCpu(guest: string, index: number): number {
+    return this.state.guests.get(guest)?.vcpus[index]?.cpu ?? -1;
+  }
+
+  private execute(op: Op, event: number, lane: number | undefined) {
+    this.kernel.changes = [];
+    const outcome = this.kernel.execute(op);
+    const index = this.steps.length;
+    const step: MicroStep = { index, line: op.line, event, cpu: op.cpu, frames: op.frames, text: outcome.text, changes: this.kernel.changes };
+    if (lane !== undefined) step.lane = lane;
+    if (outcome.ipi) step.ipi = outcome.ipi;
+    if (outcome.move) step.move = outcome.move;
+    if (outcome.entryTest) step.entryTest = outcome.entryTest;
+    if (outcome.flush) step.flush = outcome.flush;
+    if (outcome.access) {
+      const access: AccessRecord = { ...outcome.access, step: index };
+      if (access.outcome === 'stale') access.explanation = explainStale(this, access);
+      step.access = access;
+      this.accesses.push(access);
+      this.lastAccess = access;
+    }
+    this.steps.push(step);
+    if (outcome.error) {
+      const e = op.op === 'event' ? op.event : undefined;
+      this.errors.push({ line: op.line, range: e?.range ?? { start: { line: op.line, character: 0 }, end: { line: op.line, character: 0 } }, message: outcome.error, afterStep: index });
+    }
+    return outcome;
+  }
+
+  private checkExpectation(e: Expectation): void {
+    const { passed, message } = this.evaluate(e);
+    this.expectations.push({ line: e.range.start.line, range: e.range, passed, message, afterStep: this.steps.length - 1 });
+  }
+
+  private evaluate(e: Expectation): { passed: boolean; message: string } {
+    const t = this.state.topology;
+    switch (e.kind) {
+      case 'expect-outcome': {
+        const a = this.lastAccess;
+        if (!a) return { passed: false, message: `expected ${e.outcome.value}, but no access has run yet` };
+        const passed = a.outcome === e.outcome.value;
+        const what = `${a.task} ${a.page} on cpu${a.cpu} (line ${a.line + 1})`;
+        return { passed, message: passed ? `${what}: ${a.outcome}, as expected` : `expected ${e.outcome.value}, got ${a.outcome}: ${what}` };
+      }
+      case 'expect-tlb': {
+        const domain = e.where.kind === 'cpu' ? t.tlbDomainOf(e.where.index) : e.where.index;
+        const task = this.state.tasks.get(e.task.text)!;
+        const lpid = this.state.guests.get(task.guest)!.lpid;
+        const present = this.state.tlbs[domain].has(tlbKey(lpid, task.pid, e.page.text));
+        const passed = present === e.has;
+        const dname = t.tlbDomainName(domain);
+        const found = present ? 'holds' : 'lacks';
+        return { passed, message: `${dname} TLB ${found} ${e.task.text}:${e.page.text}` + (passed ? '' : ` (expected it to ${e.has ? 'hold' : 'lack'} it)`) };
+      }
+      case 'expect-flush': {
+        const bit = e.where.kind === 'cpu' ? e.where.index : t.firstThreadOfCore(e.where.index * t.threads);
+        const value = this.state.guests.get(e.guest.text)!.needTlbFlush[bit];
+        const passed = value === e.set;
+        return { passed, message: `need_tlb_flush[${bit}] of ${e.guest.text} is ${value ? 'set' : 'clear'}` + (passed ? '' : ` (expected ${e.set ? 'set' : 'clear'})`) };
+      }
+    }
+  }
+}
+
+function hasWork(l: LaneState): boolean {
+  return l.pending.length > 0 || l.events.length > 0;
+}
+
+/** Runs a checked, error-free scenario under a variant (the file's, or `override`). */
+export function simulate(scenario: Scenario, override?: KernelName): RunResult {
+  return new Simulation(scenario, variantFor(scenario, override)).runAll();
+}

@@ -1,0 +1,200 @@
+// The machine state the simulator keeps and the debugger shows, and the
+// changes a micro-step makes to it.
+//
+// Time travel: every change records its old and new value, so a micro-step
+// can be applied or reverted exactly, in O(changes). The debugger keeps one
+// state and walks it forward and back along the recorded trace; no snapshots
+// are needed, and memory grows only with the changes themselves.
+
+import type { Mmu } from '../language/ast';
+import type { Scenario } from '../language/checker';
+import type { Topology } from './topology';
+
+export interface TlbEntry {
+  lpid: number;
+  pid: number;
+  guest: string;
+  task: string;
+  page: string;
+  frame: number;
+  set: number;
+  /** Scenario line of the access that filled it (0-based). */
+  filledLine: number;
+}
+
+export interface VcpuState {
+  guest: string;
+  index: number;
+  /** Where it runs now, -1 when not running (thread_cpu). */
+  cpu: number;
+  /** Last cpu it ran on, -1 initially (prev_cpu, added by a29ebeaf). */
+  prevCpu: number;
+  /**
+   * The last cpu it was handed to. Not a kernel field (the pre-fix kernel has
+   * no prev_cpu): the simulator keeps it to explain moves under every variant.
+   */
+  lastCpu: number;
+  task?: string;
+}
+
+export interface CpuState {
+  id: number;
+  /** The vcpu handed to this thread, by name. */
+  vcpu?: string;
+  /** In guest mode (between guest entry and exit). */
+  inGuest: boolean;
+  /** LPIDR: 0 is the host. */
+  lpidr: number;
+  /** PIDR: the current task's pid while in a guest. */
+  pidr: number;
+}
+
+export interface GuestState {
+  name: string;
+  lpid: number;
+  mmu: Mmu;
+  /** kvm->arch.need_tlb_flush, one flag per host thread. */
+  needTlbFlush: boolean[];
+  /** kvm->arch.cpu_in_guest. */
+  cpuInGuest: boolean[];
+  vcpus: VcpuState[];
+}
+
+export interface PageState {
+  /** The frame the page table maps the page to, or undefined when unmapped. */
+  frame?: number;
+  /** Line of the last unmap/map of this page, for explanations. */
+  changedLine?: number;
+  /** How the guest (or host) invalidated at that unmap/map. */
+  invalidation?: string;
+}
+
+export interface TaskState {
+  name: string;
+  guest: string;
+  pid: number;
+  pages: Map<string, PageState>;
+  /** Every vcpu index the task has run on: the guest's mm_cpumask for the tlbiel/tlbie choice. */
+  vcpuHistory: number[];
+  /** The vcpu index it is current on. */
+  vcpu?: number;
+}
+
+export interface MachineState {
+  topology: Topology;
+  /** One map per TLB domain, keyed by `lpid/pid/page`. */
+  tlbs: Map<string, TlbEntry>[];
+  cpus: CpuState[];
+  guests: Map<string, GuestState>;
+  tasks: Map<string, TaskState>;
+  nextFrame: number;
+}
+
+export type Change =
+  | { kind: 'bit'; guest: string; mask: 'needTlbFlush' | 'cpuInGuest'; cpu: number; from: boolean; to: boolean }
+  | { kind: 'tlb-insert'; domain: number; entry: TlbEntry }
+  | { kind: 'tlb-remove'; domain: number; entry: TlbEntry }
+  | { kind: 'vcpu'; guest: string; index: number; field: 'cpu' | 'prevCpu' | 'lastCpu'; from: number; to: number }
+  | { kind: 'vcpu-task'; guest: string; index: number; from?: string; to?: string }
+  | { kind: 'cpu'; cpu: number; field: 'lpidr' | 'pidr'; from: number; to: number }
+  | { kind: 'cpu-vcpu'; cpu: number; from?: string; to?: string }
+  | { kind: 'cpu-mode'; cpu: number; from: boolean; to: boolean }
+  | { kind: 'pte'; task: string; page: string; from: PageState; to: PageState }
+  | { kind: 'task-vcpu'; task: string; from?: number; to?: number }
+  | { kind: 'history'; task: string; vcpu: number }
+  | { kind: 'frames'; from: number; to: number };
+
+export function tlbKey(lpid: number, pid: number, page: string): string {
+  return `${lpid}/${pid}/${page}`;
+}
+
+/** The state at the start of a run: all need_tlb_flush bits set, as at VM creation. */
+export function initialState(scenario: Scenario): MachineState {
+  const topology = scenario.topology;
+  const guests = new Map<string, GuestState>();
+  for (const g of scenario.guests.values()) {
+    guests.set(g.name, {
+      name: g.name,
+      lpid: g.lpid,
+      mmu: g.mmu,
+      needTlbFlush: new Array<boolean>(topology.cpuCount).fill(true),
+      cpuInGuest: new Array<boolean>(topology.cpuCount).fill(false),
+      vcpus: Array.from({ length: g.vcpus }, (_, index) => ({ guest: g.name, index, cpu: -1, prevCpu: -1, lastCpu: -1 })),
+    });
+  }
+  let frame = 1;
+  const tasks = new Map<string, TaskState>();
+  for (const t of scenario.tasks.values()) {
+    const pages = new Map<string, PageState>();
+    for (const p of t.pages) pages.set(p, { frame: frame++ });
+    tasks.set(t.name, { name: t.name, guest: t.guest, pid: t.pid, pages, vcpuHistory: [] });
+  }
+  return {
+    topology,
+    tlbs: Array.from({ length: topology.domainCount }, () => new Map()),
+    cpus: Array.from({ length: topology.cpuCount }, (_, id) => ({ id, inGuest: false, lpidr: 0, pidr: 0 })),
+    guests,
+    tasks,
+    nextFrame: frame,
+  };
+}
+
+export function vcpuOf(state: MachineState, name: string): VcpuState | undefined {
+  const dot = name.lastIndexOf('.vcpu');
+  return state.guests.get(name.slice(0, dot))?.vcpus[Number(name.slice(dot + 5))];
+}
+
+function set(state: MachineState, c: Change, forward: boolean): void {
+  const pick = <T>(from: T, to: T): T => (forward ? to : from);
+  switch (c.kind) {
+    case 'bit':
+      state.guests.get(c.guest)![c.mask][c.cpu] = pick(c.from, c.to);
+      return;
+    case 'tlb-insert':
+    case 'tlb-remove': {
+      const insert = (c.kind === 'tlb-insert') === forward;
+      const key = tlbKey(c.entry.lpid, c.entry.pid, c.entry.page);
+      if (insert) state.tlbs[c.domain].set(key, c.entry);
+      else state.tlbs[c.domain].delete(key);
+      return;
+    }
+    case 'vcpu':
+      state.guests.get(c.guest)!.vcpus[c.index][c.field] = pick(c.from, c.to);
+      return;
+    case 'vcpu-task':
+      state.guests.get(c.guest)!.vcpus[c.index].task = pick(c.from, c.to);
+      return;
+    case 'cpu':
+      state.cpus[c.cpu][c.field] = pick(c.from, c.to);
+      return;
+    case 'cpu-vcpu':
+      state.cpus[c.cpu].vcpu = pick(c.from, c.to);
+      return;
+    case 'cpu-mode':
+      state.cpus[c.cpu].inGuest = pick(c.from, c.to);
+      return;
+    case 'pte':
+      state.tasks.get(c.task)!.pages.set(c.page, pick(c.from, c.to));
+      return;
+    case 'task-vcpu':
+      state.tasks.get(c.task)!.vcpu = pick(c.from, c.to);
+      return;
+    case 'history': {
+      const h = state.tasks.get(c.task)!.vcpuHistory;
+      if (forward) h.push(c.vcpu);
+      else h.splice(h.lastIndexOf(c.vcpu), 1);
+      return;
+    }
+    case 'frames':
+      state.nextFrame = pick(c.from, c.to);
+      return;
+  }
+}
+
+export function applyChanges(state: MachineState, changes: readonly Change[]): void {
+  for (const c of changes) set(state, c, true);
+}
+
+export function revertChanges(state: MachineState, changes: readonly Change[]): void {
+  for (let i = changes.length - 1; i >= 0; i--) set(state, changes[i], false);
+}

@@ -1,0 +1,107 @@
+// What a run produces: the micro-steps, each with the scenario line it
+// belongs to, the kernel routine frames it stands for and what it changed;
+// the accesses and their outcomes; the expectations and whether they held.
+
+import type { Outcome, Range } from '../language/ast';
+import type { Change, TlbEntry } from './state';
+
+export interface Frame {
+  /** As shown in a call stack: `kvmppc_hv_entry`, `flush set 2 of 4`, `run vm.vcpu0 on cpu4`. */
+  name: string;
+  /** The kernel routine this frame stands for, for function breakpoints (absent for scenario events). */
+  routine?: string;
+  /** Scenario line (0-based). */
+  line: number;
+}
+
+export interface AccessRecord {
+  step: number;
+  line: number;
+  task: string;
+  page: string;
+  cpu: number;
+  domain: number;
+  outcome: Outcome;
+  /** The frame the access used (hit/stale) or cached (miss). */
+  frame?: number;
+  /** For hit and stale: the TLB entry used. */
+  entry?: TlbEntry;
+  /** For stale: why the entry was still there. */
+  explanation?: string;
+  /** For stale: the lines that filled the entry and that unmapped/remapped the page. */
+  filledLine?: number;
+  changedLine?: number;
+}
+
+/** What kvmppc_prepare_radix_vcpu decided, kept for explanations. */
+export interface MoveRecord {
+  guest: string;
+  vcpu: string;
+  from: number;
+  to: number;
+  /** radix_flush_cpu was called and set this bit. */
+  markedBit?: number;
+  /** Why nothing was marked, when the vcpu changed TLB domain but nothing was. */
+  unmarkedBecause?: string;
+}
+
+export interface EntryTestRecord {
+  guest: string;
+  cpu: number;
+  bit: number;
+  wasSet: boolean;
+  clearedBeforeFlush: boolean;
+}
+
+export interface FlushRecord {
+  guest: string;
+  cpu: number;
+  domain: number;
+  set: number;
+  removed: number;
+}
+
+export interface MicroStep {
+  index: number;
+  /** Scenario line of the event this step belongs to (0-based). */
+  line: number;
+  /** Counts executed events: steps of one event share it (the debugger's "step over"). */
+  event: number;
+  /** The hardware thread that acts, -1 for none (an expectation-free guest-only event still names its cpu). */
+  cpu: number;
+  /** Lane of a concurrently block, when in one. */
+  lane?: number;
+  frames: Frame[];
+  text: string;
+  changes: Change[];
+  access?: AccessRecord;
+  ipi?: { from: number; to: number };
+  move?: MoveRecord;
+  entryTest?: EntryTestRecord;
+  flush?: FlushRecord;
+}
+
+export interface ExpectationResult {
+  line: number;
+  range: Range;
+  passed: boolean;
+  message: string;
+  /** Index of the last step executed before it was checked (-1: none). */
+  afterStep: number;
+}
+
+export interface RuntimeError {
+  line: number;
+  range: Range;
+  message: string;
+  afterStep: number;
+}
+
+export interface RunResult {
+  kernel: string;
+  steps: MicroStep[];
+  accesses: AccessRecord[];
+  expectations: ExpectationResult[];
+  errors: RuntimeError[];
+  stale: number;
+}

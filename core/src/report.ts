@@ -1,0 +1,140 @@
+// Text and JSON reports of a run, shared by the command line, the VS Code
+// client's output channel and the debug console: one line per event with
+// what the kernel did, the access outcome set apart.
+
+import type { Scenario } from './language/checker';
+import type { MicroStep, RunResult } from './machine/trace';
+import type { ExploreResult } from './explorer/explore';
+
+export interface Style {
+  outcome(text: string, outcome: string): string;
+  dim(text: string): string;
+}
+
+export const plain: Style = { outcome: (t) => t, dim: (t) => t };
+
+/** ANSI colours for terminals: stale red, fault yellow, hit/miss green. */
+export const ansi: Style = {
+  outcome: (t, o) => `\x1b[${o === 'stale' ? '1;31' : o === 'fault' ? '33' : '32'}m${t}\x1b[0m`,
+  dim: (t) => `\x1b[2m${t}\x1b[0m`,
+};
+
+/** Groups steps by the event they belong to. */
+export function eventsOf(steps: readonly MicroStep[]): MicroStep[][] {
+  const groups: MicroStep[][] = [];
+  for (const s of steps) {
+    const last = groups[groups.length - 1];
+    if (last && last[0].event === s.event) last.push(s);
+    else groups.push([s]);
+  }
+  return groups;
+}
+
+/** What the kernel did in an event, in a few lines: flush sweeps folded into `sets 0-3`. */
+export function summarizeEvent(steps: readonly MicroStep[]): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i];
+    if (s.flush) {
+      let j = i;
+      while (j + 1 < steps.length && steps[j + 1].flush && steps[j + 1].cpu === s.cpu) j++;
+      const f = steps.slice(i, j + 1);
+      const removed = f.reduce((n, x) => n + x.flush!.removed, 0);
+      const sets = f.length === 1 ? `set ${s.flush.set}` : `sets ${s.flush.set}-${f[f.length - 1].flush!.set}`;
+      const base = s.text.replace(/, set \d+ of \d+.*$/, '');
+      const untouched = / — HPT-format/.test(s.text) ? ' — HPT-format tlbiel, radix entries untouched' : '';
+      lines.push(`${base}, ${sets} (${removed} entr${removed === 1 ? 'y' : 'ies'} removed)${untouched}`);
+      i = j;
+    } else if (s.move || s.ipi || s.entryTest || /^radix_flush_cpu|clear need_tlb_flush/.test(s.text) || s.access || !s.frames.some((f) => f.routine)) {
+      lines.push(s.text);
+    }
+  }
+  return lines;
+}
+
+function cpuLabel(cpu: number): string {
+  return cpu >= 0 ? `cpu${cpu}` : '    ';
+}
+
+export function formatRun(file: string, scenario: Scenario, run: RunResult, opts: { trace?: boolean; style?: Style } = {}): string {
+  const style = opts.style ?? plain;
+  const out: string[] = [];
+  const lines = scenarioLines(scenario);
+  out.push(`${file}: kernel ${run.kernel}`);
+  const expectations = [...run.expectations];
+  const errors = [...run.errors];
+  const flushExpectations = (upTo: number) => {
+    while (expectations.length && expectations[0].afterStep <= upTo) {
+      const e = expectations.shift()!;
+      out.push(`${file}:${e.line + 1}: expect ${e.passed ? 'ok' : 'FAILED'}: ${e.message}`);
+    }
+    while (errors.length && errors[0].afterStep <= upTo) {
+      const e = errors.shift()!;
+      out.push(`${file}:${e.line + 1}: error: ${e.message}`);
+    }
+  };
+  flushExpectations(-1);
+  for (const group of eventsOf(run.steps)) {
+    const first = group[0];
+    const head = lines[first.line] ?? '';
+    out.push(`${file}:${first.line + 1}: ${cpuLabel(first.cpu)}  ${head}`);
+    const detail = opts.trace
+      ? group.map((s) => `${cpuLabel(s.cpu)} ${style.dim(s.frames.map((f) => f.name).join(' › '))}: ${s.text}`)
+      : summarizeEvent(group);
+    for (const d of detail) out.push(`    ${d}`);
+    for (const s of group) {
+      if (s.access) {
+        const a = s.access;
+        out.push(`    → ${style.outcome(a.outcome.toUpperCase(), a.outcome)}${a.explanation ? `: ${a.explanation}` : ''}`);
+      }
+    }
+    flushExpectations(group[group.length - 1].index);
+  }
+  flushExpectations(Infinity);
+  const failed = run.expectations.filter((e) => !e.passed).length;
+  out.push(
+    `${run.accesses.length} access${run.accesses.length === 1 ? '' : 'es'}, ${style.outcome(`${run.stale} stale`, run.stale ? 'stale' : 'hit')}; ` +
+      `${run.expectations.length - failed}/${run.expectations.length} expectations hold` +
+      (run.errors.length ? `; ${run.errors.length} runtime error${run.errors.length === 1 ? '' : 's'}` : ''),
+  );
+  return out.join('\n');
+}
+
+/** The statement text of each line, comments stripped, for report headings. */
+function scenarioLines(scenario: Scenario): string[] {
+  return scenario.file.sourceLines.map((l) => l.replace(/#.*$/, '').trim());
+}
+
+/** The JSON contract of `tlbscn run --json` (spec §6), plus the steps for replay. */
+export function runJson(run: RunResult, file: string, opts: { steps?: boolean } = {}) {
+  return {
+    file,
+    kernel: run.kernel,
+    accesses: run.accesses.map((a) => ({
+      line: a.line + 1,
+      task: a.task,
+      page: a.page,
+      cpu: a.cpu,
+      outcome: a.outcome,
+      ...(a.explanation ? { explanation: a.explanation } : {}),
+    })),
+    expectations: run.expectations.map((e) => ({ line: e.line + 1, passed: e.passed, message: e.message })),
+    errors: run.errors.map((e) => ({ line: e.line + 1, message: e.message })),
+    stale: run.stale,
+    ...(opts.steps ? { steps: run.steps.map((s) => ({ line: s.line + 1, cpu: s.cpu, frames: s.frames.map((f) => f.name), text: s.text })) } : {}),
+  };
+}
+
+export function exploreJson(result: ExploreResult, file: string) {
+  return {
+    file,
+    kernel: result.kernel,
+    stale: result.counterexample ? result.counterexample.run.stale : 0,
+    schedules: result.schedules,
+    states: result.states,
+    truncated: result.truncated,
+    ...(result.counterexample
+      ? { schedule: result.counterexample.schedule, run: runJson(result.counterexample.run, file, { steps: true }) }
+      : {}),
+  };
+}
