@@ -1,0 +1,12 @@
+// How benchmarks print a figure: name, value, unit, and the target if there is one.
+export type Report = (name: string, value: number, unit: string, target?: string) => void;
+
+export const report: Report = (name, value, unit, target) => {
+  const v = value >= 100 ? value.toFixed(0) : value >= 1 ? value.toFixed(2) : value.toPrecision(3);
+  console.log(`${name.padEnd(58)} ${v.padStart(12)} ${unit}${target ? `   (target ${target})` : ''}`);
+};
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
