@@ -41,19 +41,21 @@ export const OUTCOMES = ['hit', 'miss', 'fault', 'stale'] as const;
 export const INVALIDATION_FORMS = ['tlbiel', 'tlbie', 'none'] as const;
 export const THREAD_COUNTS = [1, 2, 4, 8] as const;
 
-/** Damerau-free Levenshtein distance, for "did you mean" on misspelled words. */
+/**
+ * Optimal-string-alignment distance (Levenshtein plus adjacent
+ * transpositions, so `rnu` is one edit from `run`), for "did you mean".
+ */
 export function editDistance(a: string, b: string): number {
-  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0];
-    prev[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const up = prev[j];
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
-  return prev[b.length];
+  return d[a.length][b.length];
 }
 
 /** The candidate nearest to `word`, if it is near enough to be a likely typo. */
