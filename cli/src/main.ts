@@ -167,5 +167,11 @@ export function main(argv: string[]): number | undefined {
   }
 }
 
+// `tlbscn run … | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 const code = main(process.argv.slice(2));
 if (code !== undefined) process.exitCode = code;
