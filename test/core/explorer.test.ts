@@ -37,7 +37,29 @@ test('S6: the IPI/entry Dekker pair never misses under fixed', () => {
   assert.equal(r.counterexample, undefined);
 });
 
-test('two lanes of two steps: all six interleavings are tried (no pruning possible)', () => {
+test('two lanes of two steps that do not commute: all six interleavings are tried', () => {
+  const text = [
+    'machine cores 1 threads 2',
+    'guest a vcpus 1',
+    'guest b vcpus 1',
+    'task X in a pages P',
+    'task Y in b pages Q',
+    'run a.vcpu0 on cpu0',
+    'run b.vcpu0 on cpu1',
+    'schedule X on a.vcpu0',
+    'schedule Y on b.vcpu0',
+    'concurrently {',
+    // each map takes the next frame of one machine-wide counter: order matters
+    '  cpu0: map X P ; map X P',
+    '  cpu1: map Y Q ; map Y Q',
+    '}',
+  ].join('\n');
+  const r = explore(analyze(text).scenario, 'fixed');
+  assert.equal(r.counterexample, undefined);
+  assert.equal(r.schedules, 6);
+});
+
+test('steps that commute reach one state: the explorer prunes the repeat', () => {
   const text = [
     'machine cores 1 threads 2',
     'guest a vcpus 1',
@@ -54,8 +76,7 @@ test('two lanes of two steps: all six interleavings are tried (no pruning possib
     '}',
   ].join('\n');
   const r = explore(analyze(text).scenario, 'fixed');
-  assert.equal(r.counterexample, undefined);
-  assert.equal(r.schedules, 6);
+  assert.ok(r.schedules < 6, `${r.schedules} schedules`);
 });
 
 test('a runtime error inside a block is reported, not thrown', () => {

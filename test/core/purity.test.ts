@@ -20,7 +20,7 @@ for (const [name, line] of [
     try {
       const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(root, 'core', 'tsconfig.json')], { encoding: 'utf8' });
       assert.notEqual(r.status, 0, 'the compile must fail');
-      assert.match(r.stdout, /__purity_probe_.*(Cannot find module|error TS2307|error TS2792)/);
+      assert.match(r.stdout, /__purity_probe_.*Cannot find module|must not import vscode or editor libraries/);
     } finally {
       fs.rmSync(probe);
     }
