@@ -23,12 +23,16 @@ import {
   runJson,
   simulate,
   type CheckResult,
+  type VariantRow,
+  formatVariantTable,
+  variantRows,
 } from '../../core/src/index';
 
 const USAGE = `usage:
   tlbscn run FILE [--kernel buggy|early-clear|fixed|fixed-smt8] [--json] [--trace]
   tlbscn check FILE...
   tlbscn explore FILE [--kernel V] [--json]
+  tlbscn compare FILE...        (every kernel variant side by side)
   tlbscn lsp --stdio
   tlbscn dap`;
 
@@ -122,6 +126,25 @@ function exploreCommand(args: string[]): number {
   return result.counterexample ? 1 : 0;
 }
 
+/** Each file under every kernel variant: where the stale accesses are. */
+function compare(args: string[]): number {
+  const o = parseArgs(args, ['--json']);
+  if (o.files.length === 0) throw new UsageError("'compare' takes one or more FILEs");
+  const rows: { file: string; variants: VariantRow[] }[] = [];
+  let status = 0;
+  for (const file of o.files) {
+    const checked = load(file, false);
+    if (!checked) {
+      status = 2;
+      continue;
+    }
+    rows.push({ file, variants: variantRows((kernel) => simulate(checked.scenario, kernel)) });
+  }
+  if (o.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+  else if (rows.length) process.stdout.write(formatVariantTable(rows) + '\n');
+  return status;
+}
+
 function useColour(): boolean {
   return !!process.stdout.isTTY && !process.env.NO_COLOR;
 }
@@ -142,6 +165,8 @@ export function main(argv: string[]): number | undefined {
         return check(rest);
       case 'explore':
         return exploreCommand(rest);
+      case 'compare':
+        return compare(rest);
       case 'lsp':
         if (!rest.includes('--stdio') && !rest.some((a) => a.startsWith('--node-ipc') || a.startsWith('--socket') || a.startsWith('--pipe'))) {
           process.argv.push('--stdio');

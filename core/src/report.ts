@@ -2,7 +2,9 @@
 // client's output channel and the debug console: one line per event with
 // what the kernel did, the access outcome set apart.
 
+import type { KernelName } from './language/ast';
 import type { Scenario } from './language/checker';
+import { KERNEL_NAMES } from './machine/variants';
 import type { MicroStep, RunResult } from './machine/trace';
 import type { ExploreResult } from './explorer/explore';
 
@@ -137,4 +139,36 @@ export function exploreJson(result: ExploreResult, file: string) {
       ? { schedule: result.counterexample.schedule, run: runJson(result.counterexample.run, file, { steps: true }) }
       : {}),
   };
+}
+
+/** The rows of a variant table: each line of a stale access, 1-based. */
+export function variantRows(simulateUnder: (kernel: KernelName) => RunResult): VariantRow[] {
+  return KERNEL_NAMES.map((kernel) => {
+    const run = simulateUnder(kernel);
+    return {
+      kernel,
+      stale: run.stale,
+      staleLines: [...new Set(run.accesses.filter((a) => a.outcome === 'stale').map((a) => a.line + 1))],
+      expectationsFailed: run.expectations.filter((e) => !e.passed).length,
+      errors: run.errors.length,
+    };
+  });
+}
+
+/** One scenario under every kernel variant: stale accesses and expectations per variant. */
+export interface VariantRow {
+  kernel: string;
+  stale: number;
+  staleLines: number[];
+  expectationsFailed: number;
+  errors: number;
+}
+
+export function formatVariantTable(rows: { file: string; variants: VariantRow[] }[]): string {
+  const kernels = rows[0]?.variants.map((v) => v.kernel) ?? [];
+  const width = Math.max(8, ...rows.map((r) => r.file.length));
+  const cell = (v: VariantRow) => (v.errors ? 'error' : v.stale ? `stale@${v.staleLines.join(',')}` : 'no stale');
+  const head = `${'scenario'.padEnd(width)}  ${kernels.map((k) => k.padEnd(14)).join('')}`;
+  const body = rows.map((r) => `${r.file.padEnd(width)}  ${r.variants.map((v) => cell(v).padEnd(14)).join('')}`);
+  return [head, ...body].join('\n');
 }

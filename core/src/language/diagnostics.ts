@@ -40,7 +40,6 @@ export type DiagnosticCode =
   | 'page-never-accessed'
   | 'vcpu-never-run'
   | 'cpu-occupied'
-  | 'expect-after-concurrently'
   // run-derived (simulator)
   | 'stale-access'
   | 'expect-failed'
