@@ -26,6 +26,14 @@ const programs = [
   { entryPoints: ['adapter/src/main.ts'], outfile: 'dist/adapter.js' },
   // the VS Code extension
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // the extension's own mocha suite, run in the extension host by e2e/ (not packaged; mocha bundled in)
+  // (mocha's parallel mode, never used here, require.resolve()s two files esbuild cannot bundle)
+  {
+    entryPoints: ['client/src/test/index.ts'],
+    outfile: 'dist/test/index.js',
+    external: ['vscode'],
+    logOverride: { 'require-resolve-not-external': 'silent' },
+  },
 ];
 
 // While the front ends are being written, build those that exist.

@@ -40,7 +40,7 @@ export function explore(scenario: Scenario, override?: KernelName, limit = 1_000
   let schedules = 0;
   for (;;) {
     const taken: { pick: number; options: number; cpu: number }[] = [];
-    const sim = new Simulation(scenario, variant);
+    const sim = new Simulation(scenario, variant, { record: false });
     const chooser = (): Chooser => (ready, lanes) => {
       const at = taken.length;
       if (ready.length === 1) return 0; // no decision
@@ -63,7 +63,9 @@ export function explore(scenario: Scenario, override?: KernelName, limit = 1_000
     }
     schedules++;
     if (complete && sim.accesses.some((a) => a.outcome === 'stale')) {
-      return { kernel: variant.name, counterexample: { schedule: taken.map((t) => t.cpu), run: sim.result() }, schedules, states: seen.size, truncated: false };
+      // the search runs record nothing; replay the schedule with the full trace
+      const schedule = taken.map((t) => t.cpu);
+      return { kernel: variant.name, counterexample: { schedule, run: runSchedule(scenario, schedule, variant.name) }, schedules, states: seen.size, truncated: false };
     }
     if (seen.size >= limit) return { kernel: variant.name, schedules, states: seen.size, truncated: true };
     let k = taken.length - 1;

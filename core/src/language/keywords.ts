@@ -62,8 +62,15 @@ export function editDistance(a: string, b: string): number {
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
+  // The length difference bounds the distance from below: a candidate that
+  // cannot beat the best so far, or could not be accepted anyway, is skipped,
+  // so a megabyte-long word costs nothing (the result is the same).
+  const limit = candidates.reduce((m, c) => Math.max(m, Math.floor(c.length / 3)), 1);
+  const lower = word.toLowerCase();
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c);
+    const bound = Math.abs(lower.length - c.length);
+    if (bound >= bestDistance || bound > limit) continue;
+    const d = editDistance(lower, c);
     if (d < bestDistance) {
       best = c;
       bestDistance = d;

@@ -20,40 +20,63 @@ export interface LexedLine {
   bad: { character: number; text: string }[];
 }
 
+const enum Char {
+  Tab = 9,
+  Cr = 13,
+  Space = 32,
+  Hash = 35,
+  Minus = 45,
+  Dot = 46,
+  Colon = 58,
+  Semicolon = 59,
+  OpenBrace = 123,
+  CloseBrace = 125,
+}
+
+/** `[A-Za-z0-9_]` */
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
 // Words may contain '.' and '-' inside (`web.vcpu0`, `early-clear`,
 // `tlb-sets`, `v4.10`) but not at either end; ':' always stands alone so that
-// `cpu2:` and `X:D` split.
-const WORD = /[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?/y;
-
+// `cpu2:` and `X:D` split. Hand-written: this runs on every line of every
+// keystroke's re-parse.
 export function lexLine(text: string, line: number): LexedLine {
   const tokens: Token[] = [];
   const bad: LexedLine['bad'] = [];
   let comment: LexedLine['comment'];
+  const n = text.length;
   let i = 0;
   const span = (start: number, end: number): Range => ({
     start: { line, character: start },
     end: { line, character: end },
   });
-  while (i < text.length) {
-    const c = text[i];
-    if (c === ' ' || c === '\t' || c === '\r') {
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === Char.Space || c === Char.Tab || c === Char.Cr) {
       i++;
-    } else if (c === '#') {
+    } else if (c === Char.Hash) {
       comment = { text: text.slice(i), start: i };
       break;
-    } else if (c === '{' || c === '}' || c === ';' || c === ':') {
-      tokens.push({ kind: c, text: c, range: span(i, i + 1) });
+    } else if (c === Char.OpenBrace || c === Char.CloseBrace || c === Char.Semicolon || c === Char.Colon) {
+      const t = text[i] as TokenKind;
+      tokens.push({ kind: t, text: t, range: span(i, i + 1) });
       i++;
-    } else {
-      WORD.lastIndex = i;
-      const m = WORD.exec(text);
-      if (m) {
-        tokens.push({ kind: 'word', text: m[0], range: span(i, i + m[0].length) });
-        i += m[0].length;
-      } else {
-        bad.push({ character: i, text: c });
-        i++;
+    } else if (isWordChar(c)) {
+      const start = i;
+      let end = ++i; // end of the word so far (after its last word character)
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (isWordChar(d)) end = ++i;
+        else if (d === Char.Dot || d === Char.Minus) i++;
+        else break;
       }
+      i = end; // a trailing '.' or '-' is not part of the word
+      tokens.push({ kind: 'word', text: text.slice(start, end), range: span(start, end) });
+    } else {
+      bad.push({ character: i, text: text[i] });
+      i++;
     }
   }
   return comment ? { tokens, comment, bad } : { tokens, bad };

@@ -263,7 +263,8 @@ function parseStatement(tokens: Token[], lineEnd: Range): Statement {
 }
 
 function lineEndRange(line: number, text: string): Range {
-  const end = text.replace(/\s+$/, '').length;
+  let end = text.length;
+  while (end > 0 && /\s/.test(text[end - 1])) end--;
   return { start: { line, character: end }, end: { line, character: end + 1 } };
 }
 

@@ -25,7 +25,8 @@ export function explainStale(sim: Simulation, access: AccessRecord): string {
   }
 
   // Steps since the entry was filled, in this TLB domain's terms.
-  const since = sim.steps.slice(fillStep(sim, access) + 1);
+  const fill = fillStep(sim, access);
+  const since = sim.notable.filter((s) => s.index > fill);
   const movesAway = since.filter((s) => s.move && s.move.guest === entry.guest && t.tlbDomainOf(s.move.from) === domain && t.tlbDomainOf(s.move.to) !== domain);
   const leftBy = movesAway[movesAway.length - 1]?.move;
   const sweeps = since.filter((s) => s.flush && s.flush.domain === domain && s.flush.guest === entry.guest);

@@ -9,7 +9,7 @@
 import type { SimpleEvent } from '../language/ast';
 import { vcpuName } from '../language/ast';
 import type { Scenario } from '../language/checker';
-import { type Change, type MachineState, type PageState, type TlbEntry, tlbKey, vcpuOf } from './state';
+import { type Change, type GuestState, type MachineState, type PageState, type TlbEntry, type VcpuState, tlbKey } from './state';
 import type { AccessRecord, EntryTestRecord, FlushRecord, Frame, MoveRecord } from './trace';
 import { type KernelVariant, groupMembers, representative } from './variants';
 
@@ -35,7 +35,8 @@ export type Op = OpBase &
   );
 
 export interface StepOutcome {
-  text: string;
+  /** What happened, in words: built only when the run is recorded. */
+  text: () => string;
   follow: Op[];
   /** An IPI'd thread's trip out of the guest and back in (the scheduler places it). */
   reentry?: { cpu: number; ops: Op[] };
@@ -48,77 +49,96 @@ export interface StepOutcome {
   error?: string;
 }
 
-const frame = (name: string, line: number, routine?: string): Frame => (routine ? { name, routine, line } : { name, line });
+const NO_FRAMES: Frame[] = [];
 
 export class Kernel {
-  /** Changes of the step being executed. */
-  changes: Change[] = [];
+  /**
+   * Changes of the step being executed, when the run is recorded (for time
+   * travel); undefined in an outcomes-only run, which then builds no record.
+   */
+  changes: Change[] | undefined;
+
+  private readonly vcpus = new Map<string, VcpuState>();
+  private readonly guestOfVcpu = new Map<string, GuestState>();
 
   constructor(
     readonly state: MachineState,
     readonly variant: KernelVariant,
     readonly scenario: Scenario,
-  ) {}
+    /** Build stacks and texts for the debugger (else outcomes only). */
+    readonly recording: boolean,
+  ) {
+    for (const g of state.guests.values()) {
+      for (const v of g.vcpus) {
+        this.vcpus.set(`${g.name}.vcpu${v.index}`, v);
+        this.guestOfVcpu.set(`${g.name}.vcpu${v.index}`, g);
+      }
+    }
+  }
+
+  private vcpu(name: string): VcpuState {
+    return this.vcpus.get(name)!;
+  }
 
   // ---- recorded mutations ----------------------------------------------------
 
   private setBit(guest: string, mask: 'needTlbFlush' | 'cpuInGuest', cpu: number, to: boolean): void {
     const bits = this.state.guests.get(guest)![mask];
     if (bits[cpu] === to) return;
-    this.changes.push({ kind: 'bit', guest, mask, cpu, from: bits[cpu], to });
+    this.changes?.push({ kind: 'bit', guest, mask, cpu, from: bits[cpu], to });
     bits[cpu] = to;
   }
 
   private setVcpu(vcpu: string, field: 'cpu' | 'prevCpu' | 'lastCpu', to: number): void {
-    const v = vcpuOf(this.state, vcpu)!;
+    const v = this.vcpu(vcpu);
     if (v[field] === to) return;
-    this.changes.push({ kind: 'vcpu', guest: v.guest, index: v.index, field, from: v[field], to });
+    this.changes?.push({ kind: 'vcpu', guest: v.guest, index: v.index, field, from: v[field], to });
     v[field] = to;
   }
 
   private setVcpuTask(guest: string, index: number, to: string | undefined): void {
     const v = this.state.guests.get(guest)!.vcpus[index];
     if (v.task === to) return;
-    this.changes.push({ kind: 'vcpu-task', guest, index, from: v.task, to });
+    this.changes?.push({ kind: 'vcpu-task', guest, index, from: v.task, to });
     v.task = to;
   }
 
   private setCpu(cpu: number, field: 'lpidr' | 'pidr', to: number): void {
     const c = this.state.cpus[cpu];
     if (c[field] === to) return;
-    this.changes.push({ kind: 'cpu', cpu, field, from: c[field], to });
+    this.changes?.push({ kind: 'cpu', cpu, field, from: c[field], to });
     c[field] = to;
   }
 
   private setCpuVcpu(cpu: number, to: string | undefined): void {
     const c = this.state.cpus[cpu];
     if (c.vcpu === to) return;
-    this.changes.push({ kind: 'cpu-vcpu', cpu, from: c.vcpu, to });
+    this.changes?.push({ kind: 'cpu-vcpu', cpu, from: c.vcpu, to });
     c.vcpu = to;
   }
 
   private setCpuMode(cpu: number, to: boolean): void {
     const c = this.state.cpus[cpu];
     if (c.inGuest === to) return;
-    this.changes.push({ kind: 'cpu-mode', cpu, from: c.inGuest, to });
+    this.changes?.push({ kind: 'cpu-mode', cpu, from: c.inGuest, to });
     c.inGuest = to;
   }
 
   private setPte(task: string, page: string, to: PageState): void {
     const pages = this.state.tasks.get(task)!.pages;
-    this.changes.push({ kind: 'pte', task, page, from: pages.get(page)!, to });
+    this.changes?.push({ kind: 'pte', task, page, from: pages.get(page)!, to });
     pages.set(page, to);
   }
 
   private setTaskVcpu(task: string, to: number | undefined): void {
     const t = this.state.tasks.get(task)!;
     if (t.vcpu === to) return;
-    this.changes.push({ kind: 'task-vcpu', task, from: t.vcpu, to });
+    this.changes?.push({ kind: 'task-vcpu', task, from: t.vcpu, to });
     t.vcpu = to;
   }
 
   private insertEntry(domain: number, entry: TlbEntry): void {
-    this.changes.push({ kind: 'tlb-insert', domain, entry });
+    this.changes?.push({ kind: 'tlb-insert', domain, entry });
     this.state.tlbs[domain].set(tlbKey(entry.lpid, entry.pid, entry.page), entry);
   }
 
@@ -127,7 +147,7 @@ export class Kernel {
     const removed: TlbEntry[] = [];
     for (const [key, e] of this.state.tlbs[domain]) {
       if (!match(e)) continue;
-      this.changes.push({ kind: 'tlb-remove', domain, entry: e });
+      this.changes?.push({ kind: 'tlb-remove', domain, entry: e });
       this.state.tlbs[domain].delete(key);
       removed.push(e);
     }
@@ -136,15 +156,25 @@ export class Kernel {
 
   private newFrame(): number {
     const f = this.state.nextFrame;
-    this.changes.push({ kind: 'frames', from: f, to: f + 1 });
+    this.changes?.push({ kind: 'frames', from: f, to: f + 1 });
     this.state.nextFrame = f + 1;
     return f;
   }
 
   // ---- helpers -----------------------------------------------------------------
 
-  private guestOf(vcpu: string) {
-    return this.state.guests.get(vcpu.slice(0, vcpu.lastIndexOf('.vcpu')))!;
+  /**
+   * The call stack of a callee: `frames` plus one frame. Stacks are for the
+   * debugger; an outcomes-only run (no change journal) builds none.
+   */
+  private callee(frames: Frame[], line: number, name: string | (() => string), routine?: string): Frame[] {
+    if (!this.recording) return NO_FRAMES;
+    const text = typeof name === 'string' ? name : name();
+    return [...frames, routine ? { name: text, routine, line } : { name: text, line }];
+  }
+
+  private guestOf(vcpu: string): GuestState {
+    return this.guestOfVcpu.get(vcpu)!;
   }
 
   private domainName(cpu: number): string {
@@ -162,11 +192,11 @@ export class Kernel {
     const vcpu = vcpuName(event.vcpu);
     const cpu = event.cpu.index;
     const line = event.range.start.line;
-    const here = [...frames, frame(`run ${vcpu} on cpu${cpu}`, line)];
+    const here = this.callee(frames, line, () => `run ${vcpu} on cpu${cpu}`);
     const ops: Op[] = [];
     const occupant = this.state.cpus[cpu].vcpu;
     if (occupant && occupant !== vcpu) ops.push({ op: 'exit', vcpu: occupant, why: 'preempt', cpu, line, frames: here });
-    const v = vcpuOf(this.state, vcpu)!;
+    const v = this.vcpu(vcpu);
     if (v.cpu >= 0) ops.push({ op: 'exit', vcpu, why: v.cpu === cpu ? 'reenter' : 'move', cpu: v.cpu, line, frames: here });
     return [...ops, ...this.entryPath(vcpu, cpu, line, here)];
   }
@@ -174,12 +204,12 @@ export class Kernel {
   private entryPath(vcpu: string, cpu: number, line: number, frames: Frame[]): Op[] {
     const ops: Op[] = [];
     if (this.guestOf(vcpu).mmu === 'radix') {
-      ops.push({ op: 'prepare', vcpu, cpu, line, frames: [...frames, frame('kvmppc_prepare_radix_vcpu', line, 'kvmppc_prepare_radix_vcpu')] });
+      ops.push({ op: 'prepare', vcpu, cpu, line, frames: this.callee(frames, line, 'kvmppc_prepare_radix_vcpu', 'kvmppc_prepare_radix_vcpu') });
     }
-    ops.push({ op: 'start_thread', vcpu, cpu, line, frames: [...frames, frame('kvmppc_start_thread', line, 'kvmppc_start_thread')] });
-    const entry = [...frames, frame('kvmppc_hv_entry', line, 'kvmppc_hv_entry')];
+    ops.push({ op: 'start_thread', vcpu, cpu, line, frames: this.callee(frames, line, 'kvmppc_start_thread', 'kvmppc_start_thread') });
+    const entry = this.callee(frames, line, 'kvmppc_hv_entry', 'kvmppc_hv_entry');
     ops.push({ op: 'hv_entry', vcpu, cpu, line, frames: entry });
-    ops.push({ op: 'enter_guest', vcpu, cpu, line, frames: [...frames, frame('enter guest', line, 'kvmppc_hv_entry')] });
+    ops.push({ op: 'enter_guest', vcpu, cpu, line, frames: this.callee(frames, line, 'enter guest', 'kvmppc_hv_entry') });
     return ops;
   }
 
@@ -201,7 +231,7 @@ export class Kernel {
         return this.flushSet(op);
       case 'clear_bit':
         this.setBit(op.guest, 'needTlbFlush', op.bit, false);
-        return { text: `cpu${op.cpu}: clear need_tlb_flush[${op.bit}] of ${op.guest}, after the flush`, follow: [] };
+        return { text: () => `cpu${op.cpu}: clear need_tlb_flush[${op.bit}] of ${op.guest}, after the flush`, follow: [] };
       case 'enter_guest':
         return this.enterGuest(op.vcpu, op.cpu);
       case 'event':
@@ -211,8 +241,8 @@ export class Kernel {
 
   /** Leaving guest mode: the thread drops out of cpu_in_guest; a move or stop also frees it. */
   private exitGuest(vcpu: string, cpu: number, why: 'move' | 'stop' | 'preempt' | 'reenter'): StepOutcome {
-    const v = vcpuOf(this.state, vcpu)!;
-    if (v.cpu !== cpu) return { text: `cpu${cpu}: ${vcpu} is not running there; nothing to exit`, follow: [] };
+    const v = this.vcpu(vcpu);
+    if (v.cpu !== cpu) return { text: () => `cpu${cpu}: ${vcpu} is not running there; nothing to exit`, follow: [] };
     const g = this.guestOf(vcpu);
     this.setBit(g.name, 'cpuInGuest', cpu, false);
     this.setCpuMode(cpu, false);
@@ -223,12 +253,12 @@ export class Kernel {
       this.setVcpu(vcpu, 'cpu', -1);
     }
     const what = { move: 'exits to move', stop: 'exits (stop)', preempt: 'is preempted', reenter: 'exits to re-enter' }[why];
-    return { text: `cpu${cpu}: ${vcpu} ${what}; cpu_in_guest[${cpu}] of ${g.name} cleared`, follow: [] };
+    return { text: () => `cpu${cpu}: ${vcpu} ${what}; cpu_in_guest[${cpu}] of ${g.name} cleared`, follow: [] };
   }
 
   /** kvmppc_prepare_radix_vcpu(): the movement check a29ebeaf added. */
   private kvmppcPrepareRadixVcpu(op: Extract<Op, { op: 'prepare' }>): StepOutcome {
-    const v = vcpuOf(this.state, op.vcpu)!;
+    const v = this.vcpu(op.vcpu);
     const g = this.guestOf(op.vcpu);
     const t = this.state.topology;
     const group = this.variant.movementGroup;
@@ -240,13 +270,13 @@ export class Kernel {
         v.lastCpu >= 0 && t.tlbDomainOf(v.lastCpu) !== t.tlbDomainOf(op.cpu)
           ? { guest: g.name, vcpu: op.vcpu, from: v.lastCpu, to: op.cpu, unmarkedBecause: `${this.variant.name} does not track radix vcpu movement (no prev_cpu, no radix_flush_cpu)` }
           : undefined;
-      return { text: `${name}: no movement tracking in ${this.variant.name}`, follow: [], ...(move ? { move } : {}) };
+      return { text: () => `${name}: no movement tracking in ${this.variant.name}`, follow: [], ...(move ? { move } : {}) };
     }
     if (prev < 0) {
       this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
-      return { text: `${name}: first run, prev_cpu := ${op.cpu}`, follow: [] };
+      return { text: () => `${name}: first run, prev_cpu := ${op.cpu}`, follow: [] };
     }
-    if (prev === op.cpu) return { text: `${name}: prev_cpu is cpu${op.cpu}, nothing to do`, follow: [] };
+    if (prev === op.cpu) return { text: () => `${name}: prev_cpu is cpu${op.cpu}, nothing to do`, follow: [] };
     const sameGroup = representative(t, prev, group) === representative(t, op.cpu, group);
     const moved = t.tlbDomainOf(prev) !== t.tlbDomainOf(op.cpu);
     const move: MoveRecord = { guest: g.name, vcpu: op.vcpu, from: prev, to: op.cpu };
@@ -255,13 +285,13 @@ export class Kernel {
         move.unmarkedBecause = `cpu${prev} and cpu${op.cpu} count as one core for ${this.variant.name} (same first thread, cpu${representative(t, prev, group)}), although they use different TLBs (${this.domainName(prev)}, ${this.domainName(op.cpu)})`;
       }
       this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
-      return { text: `${name}: cpu${prev} → cpu${op.cpu}, same core: prev_cpu := ${op.cpu}, no flush`, follow: [], move };
+      return { text: () => `${name}: cpu${prev} → cpu${op.cpu}, same core: prev_cpu := ${op.cpu}, no flush`, follow: [], move };
     }
     this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
     move.markedBit = representative(t, prev, group);
     return {
-      text: `${name}: cpu${prev} → cpu${op.cpu}, another core: radix_flush_cpu(cpu${prev}); prev_cpu := ${op.cpu}`,
-      follow: [{ op: 'radix_flush_cpu', vcpu: op.vcpu, prevCpu: prev, cpu: op.cpu, line: op.line, frames: [...op.frames, frame('radix_flush_cpu', op.line, 'radix_flush_cpu')] }],
+      text: () => `${name}: cpu${prev} → cpu${op.cpu}, another core: radix_flush_cpu(cpu${prev}); prev_cpu := ${op.cpu}`,
+      follow: [{ op: 'radix_flush_cpu', vcpu: op.vcpu, prevCpu: prev, cpu: op.cpu, line: op.line, frames: this.callee(op.frames, op.line, 'radix_flush_cpu', 'radix_flush_cpu') }],
       move,
     };
   }
@@ -283,10 +313,10 @@ export class Kernel {
       guest: g.name,
       cpu: op.cpu,
       line: op.line,
-      frames: [...op.frames, frame(`smp_call_function_single(cpu${target})`, op.line, 'smp_call_function_single')],
+      frames: this.callee(op.frames, op.line, () => `smp_call_function_single(cpu${target})`, 'smp_call_function_single'),
     }));
     const whom = targets.length ? `IPI ${targets.map((c) => `cpu${c}`).join(', ')}` : `no thread of ${this.domainName(op.prevCpu)} is in ${g.name}, no IPI`;
-    return { text: `radix_flush_cpu: set need_tlb_flush[${bit}] of ${g.name}, ${whom}`, follow };
+    return { text: () => `radix_flush_cpu: set need_tlb_flush[${bit}] of ${g.name}, ${whom}`, follow };
   }
 
   /** The flush IPI: the target leaves the guest, runs the empty cross-call, and re-enters. */
@@ -295,10 +325,10 @@ export class Kernel {
     const vcpu = cpu.vcpu;
     this.setBit(op.guest, 'cpuInGuest', op.target, false);
     this.setCpuMode(op.target, false);
-    if (!vcpu) return { text: `IPI cpu${op.target}: idle, nothing re-enters`, follow: [], ipi: { from: op.cpu, to: op.target } };
-    const base = [...op.frames.slice(0, -1), frame(`IPI cpu${op.target}: ${vcpu} re-enters`, op.line)];
+    if (!vcpu) return { text: () => `IPI cpu${op.target}: idle, nothing re-enters`, follow: [], ipi: { from: op.cpu, to: op.target } };
+    const base = this.callee(op.frames.slice(0, -1), op.line, () => `IPI cpu${op.target}: ${vcpu} re-enters`);
     return {
-      text: `IPI cpu${op.target}: ${vcpu} leaves the guest and re-enters (cpu_in_guest[${op.target}] cleared)`,
+      text: () => `IPI cpu${op.target}: ${vcpu} leaves the guest and re-enters (cpu_in_guest[${op.target}] cleared)`,
       follow: [],
       reentry: { cpu: op.target, ops: this.entryPath(vcpu, op.target, op.line, base) },
       ipi: { from: op.cpu, to: op.target },
@@ -314,7 +344,7 @@ export class Kernel {
     this.setVcpu(vcpu, 'lastCpu', cpu);
     this.setBit(g.name, 'cpuInGuest', cpu, true);
     const note = old && old !== vcpu ? ` (replacing ${old})` : '';
-    return { text: `kvmppc_start_thread: ${vcpu} on cpu${cpu}${note}, cpu_in_guest[${cpu}] of ${g.name} set`, follow: [] };
+    return { text: () => `kvmppc_start_thread: ${vcpu} on cpu${cpu}${note}, cpu_in_guest[${cpu}] of ${g.name} set`, follow: [] };
   }
 
   /** kvmppc_hv_entry: load LPIDR, test the bit that stands for this cpu, flush if set. */
@@ -327,17 +357,17 @@ export class Kernel {
     const early = wasSet && this.variant.clear === 'before-flush';
     const entryTest: EntryTestRecord = { guest: g.name, cpu: op.cpu, bit, wasSet, clearedBeforeFlush: early };
     if (!wasSet) {
-      return { text: `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is clear, no flush`, follow: [], entryTest };
+      return { text: () => `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is clear, no flush`, follow: [], entryTest };
     }
     if (early) this.setBit(g.name, 'needTlbFlush', bit, false);
     const follow: Op[] = [];
     for (let set = 0; set < t.tlbSets; set++) {
-      follow.push({ op: 'flush_set', guest: g.name, set, bit, cpu: op.cpu, line: op.line, frames: [...op.frames, frame(`flush set ${set} of ${t.tlbSets}`, op.line, 'kvmppc_hv_entry')] });
+      follow.push({ op: 'flush_set', guest: g.name, set, bit, cpu: op.cpu, line: op.line, frames: this.callee(op.frames, op.line, () => `flush set ${set} of ${t.tlbSets}`, 'kvmppc_hv_entry') });
     }
     if (!early) follow.push({ op: 'clear_bit', guest: g.name, bit, cpu: op.cpu, line: op.line, frames: op.frames });
     const order = early ? 'cleared now, before the flush' : 'flush, then clear';
     return {
-      text: `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is set: ${order} (LPID ${g.lpid} from ${this.domainName(op.cpu)} TLB)`,
+      text: () => `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is set: ${order} (LPID ${g.lpid} from ${this.domainName(op.cpu)} TLB)`,
       follow,
       entryTest,
     };
@@ -354,18 +384,18 @@ export class Kernel {
     const what = removed.length ? ` (removed ${removed.map((e) => `${e.task}:${e.page}`).join(', ')})` : '';
     const format = knows ? '' : ` — HPT-format tlbiel, radix entries untouched`;
     return {
-      text: `cpu${op.cpu}: flush LPID ${g.lpid} from ${t.tlbDomainName(domain)} TLB, set ${op.set} of ${t.tlbSets}${what}${format}`,
+      text: () => `cpu${op.cpu}: flush LPID ${g.lpid} from ${t.tlbDomainName(domain)} TLB, set ${op.set} of ${t.tlbSets}${what}${format}`,
       follow: [],
       flush: { guest: g.name, cpu: op.cpu, domain, set: op.set, removed: removed.length },
     };
   }
 
   private enterGuest(vcpu: string, cpu: number): StepOutcome {
-    const v = vcpuOf(this.state, vcpu)!;
+    const v = this.vcpu(vcpu);
     this.setCpuMode(cpu, true);
     const task = v.task ? this.state.tasks.get(v.task) : undefined;
     this.setCpu(cpu, 'pidr', task?.pid ?? 0);
-    return { text: `cpu${cpu}: ${vcpu} enters the guest${task ? ` (${task.name} resumes)` : ''}`, follow: [] };
+    return { text: () => `cpu${cpu}: ${vcpu} enters the guest${task ? ` (${task.name} resumes)` : ''}`, follow: [] };
   }
 
   // ---- guest events -------------------------------------------------------------------
@@ -382,8 +412,8 @@ export class Kernel {
     switch (e.kind) {
       case 'stop': {
         const vcpu = vcpuName(e.vcpu);
-        const v = vcpuOf(this.state, vcpu)!;
-        if (v.cpu < 0) return { text: `${vcpu} is not running`, follow: [] };
+        const v = this.vcpu(vcpu);
+        if (v.cpu < 0) return { text: () => `${vcpu} is not running`, follow: [] };
         return this.exitGuest(vcpu, v.cpu, 'stop');
       }
       case 'schedule':
@@ -394,7 +424,7 @@ export class Kernel {
     const acting = this.taskCpu(taskName);
     if (acting === undefined) {
       const why = task.vcpu === undefined ? 'is not current on any vcpu' : `is current on ${task.guest}.vcpu${task.vcpu}, which is not running`;
-      return { text: `${e.kind}: task ${taskName} ${why}`, follow: [], error: `'${e.kind}' by task '${taskName}', which ${why}` };
+      return { text: () => `${e.kind}: task ${taskName} ${why}`, follow: [], error: `'${e.kind}' by task '${taskName}', which ${why}` };
     }
     void cpu;
     switch (e.kind) {
@@ -407,7 +437,7 @@ export class Kernel {
         const old = task.pages.get(e.page.text)!;
         this.setPte(taskName, e.page.text, { frame: f, changedLine: e.range.start.line, invalidation: old.frame !== undefined ? 'remapped without invalidation' : undefined });
         const note = old.frame !== undefined ? ` (was frame ${old.frame}: entries for it are now stale)` : '';
-        return { text: `${taskName}: map ${e.page.text} → frame ${f}${note}`, follow: [] };
+        return { text: () => `${taskName}: map ${e.page.text} → frame ${f}${note}`, follow: [] };
       }
       case 'tlbiel':
       case 'tlbie':
@@ -423,11 +453,14 @@ export class Kernel {
     if (displaced && displaced !== taskName) this.setTaskVcpu(displaced, undefined);
     this.setVcpuTask(guest, index, taskName);
     this.setTaskVcpu(taskName, index);
-    if (!task.vcpuHistory.includes(index)) this.changes.push({ kind: 'history', task: taskName, vcpu: index }), task.vcpuHistory.push(index);
+    if (!task.vcpuHistory.includes(index)) {
+      this.changes?.push({ kind: 'history', task: taskName, vcpu: index });
+      task.vcpuHistory.push(index);
+    }
     const cpu = g.vcpus[index].cpu;
     if (cpu >= 0 && this.state.cpus[cpu].inGuest) this.setCpu(cpu, 'pidr', task.pid);
     const note = displaced && displaced !== taskName ? `; ${displaced} is now current nowhere` : '';
-    return { text: `${guest} schedules ${taskName} on ${guest}.vcpu${index}${cpu >= 0 ? ` (cpu${cpu})` : ''}; mm_cpumask = {${task.vcpuHistory.map((v) => `vcpu${v}`).join(', ')}}${note}`, follow: [] };
+    return { text: () => `${guest} schedules ${taskName} on ${guest}.vcpu${index}${cpu >= 0 ? ` (cpu${cpu})` : ''}; mm_cpumask = {${task.vcpuHistory.map((v) => `vcpu${v}`).join(', ')}}${note}`, follow: [] };
   }
 
   /** The core question: what does the task's translation of the page come from? */
@@ -442,23 +475,23 @@ export class Kernel {
     const base = { line, task: taskName, page, cpu, domain };
     if (entry) {
       if (entry.frame === pte.frame) {
-        return { text: `${taskName} touches ${page} on cpu${cpu}: hit in ${dname} TLB → frame ${entry.frame}`, follow: [], access: { ...base, outcome: 'hit', frame: entry.frame, entry } };
+        return { text: () => `${taskName} touches ${page} on cpu${cpu}: hit in ${dname} TLB → frame ${entry.frame}`, follow: [], access: { ...base, outcome: 'hit', frame: entry.frame, entry } };
       }
       const now = pte.frame === undefined ? 'unmapped' : `mapped to frame ${pte.frame}`;
       return {
-        text: `${taskName} touches ${page} on cpu${cpu}: STALE — ${dname} TLB still maps it to frame ${entry.frame}, but the page is ${now}`,
+        text: () => `${taskName} touches ${page} on cpu${cpu}: STALE — ${dname} TLB still maps it to frame ${entry.frame}, but the page is ${now}`,
         follow: [],
         access: { ...base, outcome: 'stale', frame: entry.frame, entry, filledLine: entry.filledLine, changedLine: pte.changedLine },
       };
     }
     if (pte.frame === undefined) {
-      return { text: `${taskName} touches ${page} on cpu${cpu}: fault (no TLB entry, page unmapped) — a correct guest page fault`, follow: [], access: { ...base, outcome: 'fault' } };
+      return { text: () => `${taskName} touches ${page} on cpu${cpu}: fault (no TLB entry, page unmapped) — a correct guest page fault`, follow: [], access: { ...base, outcome: 'fault' } };
     }
     const set = t.setOfPage(this.scenario.tasks.get(taskName)!.pages.indexOf(page));
     const fresh: TlbEntry = { lpid: g.lpid, pid: task.pid, guest: g.name, task: taskName, page, frame: pte.frame, set, filledLine: line };
     this.insertEntry(domain, fresh);
     return {
-      text: `${taskName} touches ${page} on cpu${cpu}: miss, table walk → ${dname} TLB caches lpid ${g.lpid} pid ${task.pid} ${page} → frame ${pte.frame} (set ${set})`,
+      text: () => `${taskName} touches ${page} on cpu${cpu}: miss, table walk → ${dname} TLB caches lpid ${g.lpid} pid ${task.pid} ${page} → frame ${pte.frame} (set ${set})`,
       follow: [],
       access: { ...base, outcome: 'miss', frame: pte.frame, entry: fresh },
     };
@@ -476,13 +509,13 @@ export class Kernel {
     const why = form ? 'explicit' : task.vcpuHistory.length <= 1 ? `${taskName} has only run on one vcpu` : `${taskName} has run on ${task.vcpuHistory.length} vcpus`;
     if (chosen === 'none') {
       this.setPte(taskName, page, { changedLine: line, invalidation: 'no invalidation (unmap … none)' });
-      return { text: `${taskName}: unmap ${page}, no invalidation`, follow: [] };
+      return { text: () => `${taskName}: unmap ${page}, no invalidation`, follow: [] };
     }
     const result = this.invalidate(taskName, page, cpu, chosen, `the guest (${why})`);
     const where = chosen === 'tlbiel' ? `tlbiel on ${this.domainName(cpu)} only` : 'tlbie on every TLB';
     this.setPte(taskName, page, { changedLine: line, invalidation: where });
     // keep the pte change ahead of the invalidation in the text
-    return { ...result, text: `${taskName}: unmap ${page}; ${result.text}` };
+    return { ...result, text: () => `${taskName}: unmap ${page}; ${result.text()}` };
   }
 
   /** tlbiel reaches the TLB of the executing core only; tlbie reaches every TLB. */
@@ -495,7 +528,7 @@ export class Kernel {
     const removed = domains.flatMap((d) => this.removeEntries(d, match).map((e) => `${t.tlbDomainName(d)}:${e.page}`));
     const scope = form === 'tlbiel' ? `${t.tlbDomainName(domains[0])} TLB` : 'every TLB';
     const what = page ? `${taskName}:${page}` : `all of pid ${task.pid}`;
-    return { text: `${who}: ${form} ${what} from cpu${cpu} → ${scope}${removed.length ? ` (removed ${removed.join(', ')})` : ' (nothing cached)'}`, follow: [] };
+    return { text: () => `${who}: ${form} ${what} from cpu${cpu} → ${scope}${removed.length ? ` (removed ${removed.join(', ')})` : ' (nothing cached)'}`, follow: [] };
   }
 
   /**
@@ -513,10 +546,10 @@ export class Kernel {
       const keep = representative(t, cpu, this.variant.hostTlbielKeeps);
       this.setBit(g.name, 'needTlbFlush', keep, false);
       this.setPte(taskName, page, { changedLine: line, invalidation: `host tlbiel on ${this.domainName(cpu)}, other cores marked in need_tlb_flush` });
-      return { ...result, text: `${taskName}: H_REMOVE ${page}; global_invalidates: one vcpu, running here → ${result.text}; need_tlb_flush of ${g.name} := all but [${keep}]` };
+      return { ...result, text: () => `${taskName}: H_REMOVE ${page}; global_invalidates: one vcpu, running here → ${result.text()}; need_tlb_flush of ${g.name} := all but [${keep}]` };
     }
     const result = this.invalidate(taskName, page, cpu, 'tlbie', 'host');
     this.setPte(taskName, page, { changedLine: line, invalidation: 'host tlbie on every TLB' });
-    return { ...result, text: `${taskName}: H_REMOVE ${page}; global_invalidates: ${g.vcpus.length} vcpus → ${result.text}` };
+    return { ...result, text: () => `${taskName}: H_REMOVE ${page}; global_invalidates: ${g.vcpus.length} vcpus → ${result.text()}` };
   }
 }

@@ -5,10 +5,11 @@
 
 import type { ConcurrentlyBlock, Expectation, KernelName, SimpleEvent } from '../language/ast';
 import { isExpectation } from '../language/ast';
+import { printEvent } from '../language/printer';
 import type { ProgramItem, Scenario } from '../language/checker';
 import { explainStale } from './explain';
 import { Kernel, type Op } from './kernel';
-import { type MachineState, initialState, tlbKey } from './state';
+import { type Change, type MachineState, initialState, tlbKey } from './state';
 import type { AccessRecord, ExpectationResult, MicroStep, RunResult, RuntimeError } from './trace';
 import { DEFAULT_KERNEL, type KernelVariant, VARIANTS } from './variants';
 
@@ -53,13 +54,27 @@ export class Simulation {
   readonly errors: RuntimeError[] = [];
   private eventCount = 0;
   private lastAccess: AccessRecord | undefined;
+  /** Micro-steps executed so far (recorded or not). */
+  private stepCount = 0;
+  /** The steps explanations read: moves, entry tests, flushes (kept in both modes). */
+  readonly notable: Pick<MicroStep, 'index' | 'move' | 'entryTest' | 'flush'>[] = [];
 
+  /**
+   * `record: false` runs for outcomes only (accesses, expectations, errors,
+   * explanations): no step records, texts or change journal, for the
+   * explorer and for diagnostics as you type.
+   */
   constructor(
     readonly scenario: Scenario,
     readonly variant: KernelVariant,
+    readonly options: { record?: boolean } = {},
     readonly state: MachineState = initialState(scenario),
   ) {
-    this.kernel = new Kernel(state, variant, scenario);
+    this.kernel = new Kernel(state, variant, scenario, options.record !== false);
+  }
+
+  private get recording(): boolean {
+    return this.kernel.recording;
   }
 
   /** Runs every event; `chooser` schedules the blocks (default: round-robin). */
@@ -91,13 +106,14 @@ export class Simulation {
     } else if (isExpectation(item)) {
       this.checkExpectation(item);
     } else {
-      // a sequential event: its ops run to completion, IPI re-entries nested in place
+      // a sequential event: its ops run to completion, IPI re-entries nested
+      // in place; a stack with the next op on top
       const event = this.eventCount++;
-      let ops = this.expand(item);
-      while (ops.length) {
-        const [op, ...rest] = ops;
-        const outcome = this.execute(op, event, undefined);
-        ops = [...outcome.follow, ...(outcome.reentry?.ops ?? []), ...rest];
+      const stack = this.expand(item).reverse();
+      while (stack.length) {
+        const outcome = this.execute(stack.pop()!, event, undefined);
+        if (outcome.reentry) for (let i = outcome.reentry.ops.length - 1; i >= 0; i--) stack.push(outcome.reentry.ops[i]);
+        for (let i = outcome.follow.length - 1; i >= 0; i--) stack.push(outcome.follow[i]);
       }
     }
   }
@@ -156,9 +172,8 @@ export class Simulation {
   private expand(e: Exclude<SimpleEvent, Expectation>): Op[] {
     if (e.kind === 'run') return this.kernel.expandRun(e, []);
     const line = e.range.start.line;
-    const label = e.kind === 'stop' ? `stop ${e.vcpu.guest.text}.vcpu${e.vcpu.index}` : e.kind === 'schedule' ? `schedule ${e.task.text} on ${e.vcpu.guest.text}.vcpu${e.vcpu.index}` : `${e.kind} ${e.task.text}${'page' in e && e.page ? ` ${e.page.text}` : ''}`;
     const cpu = e.kind === 'stop' || e.kind === 'schedule' ? this.vcpuCpu(e.vcpu.guest.text, e.vcpu.index) : (this.kernel.taskCpu(e.task.text) ?? -1);
-    return [{ op: 'event', event: e, cpu, line, frames: [{ name: label, line }] }];
+    return [{ op: 'event', event: e, cpu, line, frames: this.recording ? [{ name: printEvent(e), line }] : [] }];
   }
 
   private vcpuCpu(guest: string, index: number): number {
@@ -166,23 +181,31 @@ export class Simulation {
   }
 
   private execute(op: Op, event: number, lane: number | undefined) {
-    this.kernel.changes = [];
+    this.kernel.changes = this.recording ? [] : undefined;
     const outcome = this.kernel.execute(op);
-    const index = this.steps.length;
-    const step: MicroStep = { index, line: op.line, event, cpu: op.cpu, frames: op.frames, text: outcome.text, changes: this.kernel.changes };
-    if (lane !== undefined) step.lane = lane;
-    if (outcome.ipi) step.ipi = outcome.ipi;
-    if (outcome.move) step.move = outcome.move;
-    if (outcome.entryTest) step.entryTest = outcome.entryTest;
-    if (outcome.flush) step.flush = outcome.flush;
+    const index = this.stepCount++;
+    if (outcome.move || outcome.entryTest || outcome.flush) {
+      this.notable.push({ index, move: outcome.move, entryTest: outcome.entryTest, flush: outcome.flush });
+    }
+    let access: AccessRecord | undefined;
     if (outcome.access) {
-      const access: AccessRecord = { ...outcome.access, step: index };
+      access = { ...outcome.access, step: index };
       if (access.outcome === 'stale') access.explanation = explainStale(this, access);
-      step.access = access;
       this.accesses.push(access);
       this.lastAccess = access;
     }
-    this.steps.push(step);
+    if (this.recording) {
+      // most steps change little: an exact-size journal (or the shared empty one) keeps long traces small
+      const changes = this.kernel.changes!.length ? this.kernel.changes!.slice() : NO_CHANGES;
+      const step: MicroStep = { index, line: op.line, event, cpu: op.cpu, frames: op.frames, text: outcome.text(), changes };
+      if (lane !== undefined) step.lane = lane;
+      if (outcome.ipi) step.ipi = outcome.ipi;
+      if (outcome.move) step.move = outcome.move;
+      if (outcome.entryTest) step.entryTest = outcome.entryTest;
+      if (outcome.flush) step.flush = outcome.flush;
+      if (access) step.access = access;
+      this.steps.push(step);
+    }
     if (outcome.error) {
       const e = op.op === 'event' ? op.event : undefined;
       this.errors.push({ line: op.line, range: e?.range ?? { start: { line: op.line, character: 0 }, end: { line: op.line, character: 0 } }, message: outcome.error, afterStep: index });
@@ -192,7 +215,7 @@ export class Simulation {
 
   private checkExpectation(e: Expectation): void {
     const { passed, message } = this.evaluate(e);
-    this.expectations.push({ line: e.range.start.line, range: e.range, passed, message, afterStep: this.steps.length - 1 });
+    this.expectations.push({ line: e.range.start.line, range: e.range, passed, message, afterStep: this.stepCount - 1 });
   }
 
   private evaluate(e: Expectation): { passed: boolean; message: string } {
@@ -225,11 +248,13 @@ export class Simulation {
   }
 }
 
+const NO_CHANGES: Change[] = [];
+
 function hasWork(l: LaneState): boolean {
   return l.pending.length > 0 || l.events.length > 0;
 }
 
 /** Runs a checked, error-free scenario under a variant (the file's, or `override`). */
-export function simulate(scenario: Scenario, override?: KernelName): RunResult {
-  return new Simulation(scenario, variantFor(scenario, override)).runAll();
+export function simulate(scenario: Scenario, override?: KernelName, options: { record?: boolean } = {}): RunResult {
+  return new Simulation(scenario, variantFor(scenario, override), options).runAll();
 }

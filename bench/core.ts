@@ -1,0 +1,35 @@
+// Core benchmarks: parse + check of generated scenarios, simulator throughput.
+
+import { analyze, simulate } from '../core/src/index';
+import { generateScenario } from './generate';
+import { type Report, median } from './report';
+
+function time<T>(f: () => T): [T, number] {
+  const t0 = process.hrtime.bigint();
+  const r = f();
+  return [r, Number(process.hrtime.bigint() - t0) / 1e6];
+}
+
+export async function benchCore(report: Report): Promise<void> {
+  for (const lines of [10_000, 100_000]) {
+    const text = generateScenario(lines);
+    analyze(text); // warm up
+    const ms = median(Array.from({ length: 5 }, () => time(() => analyze(text))[1]));
+    report(`parse+check, ${lines / 1000}k lines (median of 5)`, ms, 'ms', lines === 100_000 ? '< 200 ms' : undefined);
+  }
+  const text = generateScenario(100_000);
+  const { scenario } = analyze(text);
+  const full = simulate(scenario);
+  const events = new Set(full.steps.map((s) => s.event)).size;
+  const steps = full.steps.length;
+  for (const [mode, record] of [
+    ['outcomes only (explorer, diagnostics)', false],
+    ['full trace (debugger: texts, frames, change journal)', true],
+  ] as const) {
+    simulate(scenario, undefined, { record }); // warm up
+    const ms = median(Array.from({ length: 5 }, () => time(() => simulate(scenario, undefined, { record }))[1]));
+    report(`simulator, ${mode}: events/s`, events / (ms / 1000), 'events/s', '≥ 1M events/s');
+    report(`simulator, ${mode}: micro-steps/s`, steps / (ms / 1000), 'steps/s');
+  }
+  report(`  (the run: ${events} events, ${steps} micro-steps)`, events, 'events');
+}
