@@ -37,17 +37,22 @@ test('S6: the IPI/entry Dekker pair never misses under fixed', () => {
   assert.equal(r.counterexample, undefined);
 });
 
+/** Two guests, one task each, each on its own cpu of one core. */
+const TWO_GUESTS_RUNNING = [
+  'machine cores 1 threads 2',
+  'guest a vcpus 1',
+  'guest b vcpus 1',
+  'task X in a pages P',
+  'task Y in b pages Q',
+  'run a.vcpu0 on cpu0',
+  'run b.vcpu0 on cpu1',
+  'schedule X on a.vcpu0',
+  'schedule Y on b.vcpu0',
+];
+
 test('two lanes of two steps that do not commute: all six interleavings are tried', () => {
   const text = [
-    'machine cores 1 threads 2',
-    'guest a vcpus 1',
-    'guest b vcpus 1',
-    'task X in a pages P',
-    'task Y in b pages Q',
-    'run a.vcpu0 on cpu0',
-    'run b.vcpu0 on cpu1',
-    'schedule X on a.vcpu0',
-    'schedule Y on b.vcpu0',
+    ...TWO_GUESTS_RUNNING,
     'concurrently {',
     // each map takes the next frame of one machine-wide counter: order matters
     '  cpu0: map X P ; map X P',
@@ -61,15 +66,7 @@ test('two lanes of two steps that do not commute: all six interleavings are trie
 
 test('steps that commute reach one state: the explorer prunes the repeat', () => {
   const text = [
-    'machine cores 1 threads 2',
-    'guest a vcpus 1',
-    'guest b vcpus 1',
-    'task X in a pages P',
-    'task Y in b pages Q',
-    'run a.vcpu0 on cpu0',
-    'run b.vcpu0 on cpu1',
-    'schedule X on a.vcpu0',
-    'schedule Y on b.vcpu0',
+    ...TWO_GUESTS_RUNNING,
     'concurrently {',
     '  cpu0: access X P ; unmap X P none',
     '  cpu1: access Y Q ; unmap Y Q none',

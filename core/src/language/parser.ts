@@ -42,11 +42,12 @@ function cover(a: Range, b: Range): Range {
 
 /** Reads one statement's tokens left to right, with messages that name the statement's syntax. */
 class Cursor {
-  private i = 0;
   constructor(
     private readonly tokens: Token[],
+    /** The next token to read (the statement's arguments start after its keyword). */
+    private i: number,
     private readonly keyword: StatementKeyword,
-    private readonly lineEnd: Range,
+    private readonly lineEnd: () => Range,
   ) {}
 
   get done(): boolean {
@@ -58,11 +59,11 @@ class Cursor {
   }
 
   lastRange(): Range {
-    return this.tokens[Math.max(0, this.i - 1)]?.range ?? this.lineEnd;
+    return this.tokens[Math.max(0, this.i - 1)]?.range ?? this.lineEnd();
   }
 
   private fail(what: string, at?: Token): never {
-    const range = at?.range ?? this.lineEnd;
+    const range = at?.range ?? this.lineEnd();
     const found = at ? `found '${at.text}'` : 'found the end of the line';
     throw new SyntaxProblem(
       error(range, 'wrong-arguments', `expected ${what}, ${found} (syntax: ${SYNTAX[this.keyword]})`),
@@ -152,10 +153,7 @@ class Cursor {
   }
 }
 
-/** A statement before its keyword and range are known (distributes over the union). */
-type WithoutPosition<T> = T extends unknown ? Omit<T, 'range' | 'keyword'> : never;
-
-function parseStatement(tokens: Token[], lineEnd: Range): Statement {
+function parseStatement(tokens: Token[], lineEnd: () => Range): Statement {
   const head = tokens[0];
   const keyword = head.text as StatementKeyword;
   if (head.kind !== 'word' || !STATEMENT_KEYWORDS.includes(head.text)) {
@@ -169,11 +167,13 @@ function parseStatement(tokens: Token[], lineEnd: Range): Statement {
       ),
     );
   }
-  const c = new Cursor(tokens.slice(1), keyword, lineEnd);
+  const c = new Cursor(tokens, 1, keyword, lineEnd);
   const kw: Word = { text: head.text, range: head.range };
-  const finish = (node: WithoutPosition<Statement>): Statement => {
+  // each node is built whole, with its keyword, then its range is completed
+  const finish = (node: Statement): Statement => {
     c.end();
-    return { ...node, keyword: kw, range: cover(head.range, c.lastRange()) } as Statement;
+    node.range = cover(head.range, c.lastRange());
+    return node;
   };
   switch (keyword) {
     case 'machine': {
@@ -184,10 +184,10 @@ function parseStatement(tokens: Token[], lineEnd: Range): Statement {
       const bigcore = c.optional('bigcore');
       let tlbSets: Num | undefined;
       if (c.optional('tlb-sets')) tlbSets = c.number('the number of TLB sets');
-      return finish({ kind: 'machine', cores, threads, bigcore, tlbSets });
+      return finish({ keyword: kw, range: head.range, kind: 'machine', cores, threads, bigcore, tlbSets });
     }
     case 'kernel':
-      return finish({ kind: 'kernel', variant: c.word('a kernel variant') });
+      return finish({ keyword: kw, range: head.range, kind: 'kernel', variant: c.word('a kernel variant') });
     case 'guest': {
       const name = c.ident('a guest name');
       const mmuWord = c.optional('radix') ?? c.optional('hpt');
@@ -196,7 +196,7 @@ function parseStatement(tokens: Token[], lineEnd: Range): Statement {
       let lpid: Num | undefined;
       if (c.optional('lpid')) lpid = c.number('an lpid number');
       const mmu = mmuWord?.text === 'hpt' ? 'hpt' : 'radix';
-      return finish({ kind: 'guest', name, mmu, mmuWord, vcpus, lpid });
+      return finish({ keyword: kw, range: head.range, kind: 'guest', name, mmu, mmuWord, vcpus, lpid });
     }
     case 'task': {
       const name = c.ident('a task name');
@@ -205,36 +205,36 @@ function parseStatement(tokens: Token[], lineEnd: Range): Statement {
       c.literal('pages');
       const pages = [c.ident('a page name')];
       while (!c.done) pages.push(c.ident('a page name'));
-      return finish({ kind: 'task', name, guest, pages });
+      return finish({ keyword: kw, range: head.range, kind: 'task', name, guest, pages });
     }
     case 'run': {
       const vcpu = c.vcpu();
       c.literal('on');
-      return finish({ kind: 'run', vcpu, cpu: c.place(['cpu']) });
+      return finish({ keyword: kw, range: head.range, kind: 'run', vcpu, cpu: c.place(['cpu']) });
     }
     case 'stop':
-      return finish({ kind: 'stop', vcpu: c.vcpu() });
+      return finish({ keyword: kw, range: head.range, kind: 'stop', vcpu: c.vcpu() });
     case 'schedule': {
       const task = c.ident('a task name');
       c.literal('on');
-      return finish({ kind: 'schedule', task, vcpu: c.vcpu() });
+      return finish({ keyword: kw, range: head.range, kind: 'schedule', task, vcpu: c.vcpu() });
     }
     case 'access':
     case 'map': {
       const task = c.ident('a task name');
-      return finish({ kind: keyword, task, page: c.ident('a page name') });
+      return finish({ keyword: kw, range: head.range, kind: keyword, task, page: c.ident('a page name') });
     }
     case 'unmap': {
       const task = c.ident('a task name');
       const page = c.ident('a page name');
       const form = c.done ? undefined : c.oneOf<InvalidationForm>(INVALIDATION_FORMS, 'tlbiel, tlbie or none');
-      return finish({ kind: 'unmap', task, page, form });
+      return finish({ keyword: kw, range: head.range, kind: 'unmap', task, page, form });
     }
     case 'tlbiel':
     case 'tlbie': {
       const task = c.ident('a task name');
       const page = c.done ? undefined : c.ident('a page name');
-      return finish({ kind: keyword, task, page });
+      return finish({ keyword: kw, range: head.range, kind: keyword, task, page });
     }
     case 'expect': {
       const what = c.peek();
@@ -244,17 +244,17 @@ function parseStatement(tokens: Token[], lineEnd: Range): Statement {
         const has = c.oneOf(['has', 'lacks'] as const, 'has or lacks').value === 'has';
         const task = c.ident('<task>:<page>');
         c.literal(':');
-        return finish({ kind: 'expect-tlb', where, has, task, page: c.ident('a page name') });
+        return finish({ keyword: kw, range: head.range, kind: 'expect-tlb', where, has, task, page: c.ident('a page name') });
       }
       if (what?.text === 'need_tlb_flush') {
         c.next('need_tlb_flush');
         const guest = c.ident('a guest name');
         const where = c.place(['core', 'cpu']);
         const set = c.oneOf(['set', 'clear'] as const, 'set or clear').value === 'set';
-        return finish({ kind: 'expect-flush', guest, where, set });
+        return finish({ keyword: kw, range: head.range, kind: 'expect-flush', guest, where, set });
       }
       const outcome = c.oneOf<Outcome>(OUTCOMES, 'hit, miss, fault, stale, tlb or need_tlb_flush');
-      return finish({ kind: 'expect-outcome', outcome });
+      return finish({ keyword: kw, range: head.range, kind: 'expect-outcome', outcome });
     }
     case 'concurrently':
       // handled by the caller, which owns the block structure
@@ -275,7 +275,7 @@ export function parse(text: string): ParseResult {
   const diagnostics: Diagnostic[] = [];
   let block: ConcurrentlyBlock | undefined;
 
-  const tryParse = (tokens: Token[], end: Range): Statement | undefined => {
+  const tryParse = (tokens: Token[], end: () => Range): Statement | undefined => {
     try {
       return parseStatement(tokens, end);
     } catch (e) {
@@ -287,7 +287,7 @@ export function parse(text: string): ParseResult {
     }
   };
 
-  const parseLane = (tokens: Token[], end: Range, into: ConcurrentlyBlock): void => {
+  const parseLane = (tokens: Token[], end: () => Range, into: ConcurrentlyBlock): void => {
     const label = tokens[0];
     const m = PLACE_REF.exec(label.text);
     if (label.kind !== 'word' || !m || m[1] !== 'cpu' || tokens[1]?.kind !== ':') {
@@ -305,7 +305,7 @@ export function parse(text: string): ParseResult {
       } else if (part[0].text === 'concurrently') {
         diagnostics.push(error(part[0].range, 'nested-concurrently', "'concurrently' blocks do not nest"));
       } else {
-        const s = tryParse(part, { start: part[part.length - 1].range.end, end: sepRange.start });
+        const s = tryParse(part, () => ({ start: part[part.length - 1].range.end, end: sepRange.start }));
         if (s) events.push(s as SimpleEvent);
       }
       part = [];
@@ -314,7 +314,7 @@ export function parse(text: string): ParseResult {
       if (t.kind === ';') flush(t.range);
       else part.push(t);
     }
-    flush(end);
+    flush(end());
     const last = tokens[tokens.length - 1];
     into.lanes.push({ cpu, labelRange: cover(label.range, tokens[1].range), events, range: cover(label.range, last.range) });
   };
@@ -338,7 +338,8 @@ export function parse(text: string): ParseResult {
     }
     let tokens = lexed.tokens;
     if (tokens.length === 0) return;
-    const end = lineEndRange(line, lexed.comment ? lineText.slice(0, lexed.comment.start) : lineText);
+    // where a missing argument is reported: only computed for an error
+    const end = () => lineEndRange(line, lexed.comment ? lineText.slice(0, lexed.comment.start) : lineText);
 
     if (tokens[0].kind === '}') {
       if (block) {
@@ -358,7 +359,7 @@ export function parse(text: string): ParseResult {
       }
       const brace = tokens[1];
       if (brace?.kind !== '{') {
-        diagnostics.push(error(brace?.range ?? end, 'unbalanced-braces', "'concurrently' must be followed by '{'"));
+        diagnostics.push(error(brace?.range ?? end(), 'unbalanced-braces', "'concurrently' must be followed by '{'"));
       }
       const kw: Word = { text: tokens[0].text, range: tokens[0].range };
       const node: ConcurrentlyBlock = { kind: 'concurrently', keyword: kw, lanes: [], range: cover(kw.range, (brace ?? tokens[0]).range) };

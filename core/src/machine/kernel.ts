@@ -40,7 +40,8 @@ export interface StepOutcome {
   follow: Op[];
   /** An IPI'd thread's trip out of the guest and back in (the scheduler places it). */
   reentry?: { cpu: number; ops: Op[] };
-  access?: Omit<AccessRecord, 'step'>;
+  /** Its `step` is filled in by the simulation. */
+  access?: AccessRecord;
   ipi?: { from: number; to: number };
   move?: MoveRecord;
   entryTest?: EntryTestRecord;
@@ -50,6 +51,8 @@ export interface StepOutcome {
 }
 
 const NO_FRAMES: Frame[] = [];
+/** Most steps are followed by nothing; they share one (never mutated) list. */
+const NO_OPS: Op[] = [];
 
 export class Kernel {
   /**
@@ -231,7 +234,7 @@ export class Kernel {
         return this.flushSet(op);
       case 'clear_bit':
         this.setBit(op.guest, 'needTlbFlush', op.bit, false);
-        return { text: () => `cpu${op.cpu}: clear need_tlb_flush[${op.bit}] of ${op.guest}, after the flush`, follow: [] };
+        return { text: () => `cpu${op.cpu}: clear need_tlb_flush[${op.bit}] of ${op.guest}, after the flush`, follow: NO_OPS };
       case 'enter_guest':
         return this.enterGuest(op.vcpu, op.cpu);
       case 'event':
@@ -242,7 +245,7 @@ export class Kernel {
   /** Leaving guest mode: the thread drops out of cpu_in_guest; a move or stop also frees it. */
   private exitGuest(vcpu: string, cpu: number, why: 'move' | 'stop' | 'preempt' | 'reenter'): StepOutcome {
     const v = this.vcpu(vcpu);
-    if (v.cpu !== cpu) return { text: () => `cpu${cpu}: ${vcpu} is not running there; nothing to exit`, follow: [] };
+    if (v.cpu !== cpu) return { text: () => `cpu${cpu}: ${vcpu} is not running there; nothing to exit`, follow: NO_OPS };
     const g = this.guestOf(vcpu);
     this.setBit(g.name, 'cpuInGuest', cpu, false);
     this.setCpuMode(cpu, false);
@@ -253,7 +256,7 @@ export class Kernel {
       this.setVcpu(vcpu, 'cpu', -1);
     }
     const what = { move: 'exits to move', stop: 'exits (stop)', preempt: 'is preempted', reenter: 'exits to re-enter' }[why];
-    return { text: () => `cpu${cpu}: ${vcpu} ${what}; cpu_in_guest[${cpu}] of ${g.name} cleared`, follow: [] };
+    return { text: () => `cpu${cpu}: ${vcpu} ${what}; cpu_in_guest[${cpu}] of ${g.name} cleared`, follow: NO_OPS };
   }
 
   /** kvmppc_prepare_radix_vcpu(): the movement check a29ebeaf added. */
@@ -270,13 +273,13 @@ export class Kernel {
         v.lastCpu >= 0 && t.tlbDomainOf(v.lastCpu) !== t.tlbDomainOf(op.cpu)
           ? { guest: g.name, vcpu: op.vcpu, from: v.lastCpu, to: op.cpu, unmarkedBecause: `${this.variant.name} does not track radix vcpu movement (no prev_cpu, no radix_flush_cpu)` }
           : undefined;
-      return { text: () => `${name}: no movement tracking in ${this.variant.name}`, follow: [], ...(move ? { move } : {}) };
+      return { text: () => `${name}: no movement tracking in ${this.variant.name}`, follow: NO_OPS, ...(move ? { move } : {}) };
     }
     if (prev < 0) {
       this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
-      return { text: () => `${name}: first run, prev_cpu := ${op.cpu}`, follow: [] };
+      return { text: () => `${name}: first run, prev_cpu := ${op.cpu}`, follow: NO_OPS };
     }
-    if (prev === op.cpu) return { text: () => `${name}: prev_cpu is cpu${op.cpu}, nothing to do`, follow: [] };
+    if (prev === op.cpu) return { text: () => `${name}: prev_cpu is cpu${op.cpu}, nothing to do`, follow: NO_OPS };
     const sameGroup = representative(t, prev, group) === representative(t, op.cpu, group);
     const moved = t.tlbDomainOf(prev) !== t.tlbDomainOf(op.cpu);
     const move: MoveRecord = { guest: g.name, vcpu: op.vcpu, from: prev, to: op.cpu };
@@ -285,7 +288,7 @@ export class Kernel {
         move.unmarkedBecause = `cpu${prev} and cpu${op.cpu} count as one core for ${this.variant.name} (same first thread, cpu${representative(t, prev, group)}), although they use different TLBs (${this.domainName(prev)}, ${this.domainName(op.cpu)})`;
       }
       this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
-      return { text: () => `${name}: cpu${prev} → cpu${op.cpu}, same core: prev_cpu := ${op.cpu}, no flush`, follow: [], move };
+      return { text: () => `${name}: cpu${prev} → cpu${op.cpu}, same core: prev_cpu := ${op.cpu}, no flush`, follow: NO_OPS, move };
     }
     this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
     move.markedBit = representative(t, prev, group);
@@ -325,11 +328,11 @@ export class Kernel {
     const vcpu = cpu.vcpu;
     this.setBit(op.guest, 'cpuInGuest', op.target, false);
     this.setCpuMode(op.target, false);
-    if (!vcpu) return { text: () => `IPI cpu${op.target}: idle, nothing re-enters`, follow: [], ipi: { from: op.cpu, to: op.target } };
+    if (!vcpu) return { text: () => `IPI cpu${op.target}: idle, nothing re-enters`, follow: NO_OPS, ipi: { from: op.cpu, to: op.target } };
     const base = this.callee(op.frames.slice(0, -1), op.line, () => `IPI cpu${op.target}: ${vcpu} re-enters`);
     return {
       text: () => `IPI cpu${op.target}: ${vcpu} leaves the guest and re-enters (cpu_in_guest[${op.target}] cleared)`,
-      follow: [],
+      follow: NO_OPS,
       reentry: { cpu: op.target, ops: this.entryPath(vcpu, op.target, op.line, base) },
       ipi: { from: op.cpu, to: op.target },
     };
@@ -344,7 +347,7 @@ export class Kernel {
     this.setVcpu(vcpu, 'lastCpu', cpu);
     this.setBit(g.name, 'cpuInGuest', cpu, true);
     const note = old && old !== vcpu ? ` (replacing ${old})` : '';
-    return { text: () => `kvmppc_start_thread: ${vcpu} on cpu${cpu}${note}, cpu_in_guest[${cpu}] of ${g.name} set`, follow: [] };
+    return { text: () => `kvmppc_start_thread: ${vcpu} on cpu${cpu}${note}, cpu_in_guest[${cpu}] of ${g.name} set`, follow: NO_OPS };
   }
 
   /** kvmppc_hv_entry: load LPIDR, test the bit that stands for this cpu, flush if set. */
@@ -357,7 +360,7 @@ export class Kernel {
     const early = wasSet && this.variant.clear === 'before-flush';
     const entryTest: EntryTestRecord = { guest: g.name, cpu: op.cpu, bit, wasSet, clearedBeforeFlush: early };
     if (!wasSet) {
-      return { text: () => `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is clear, no flush`, follow: [], entryTest };
+      return { text: () => `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is clear, no flush`, follow: NO_OPS, entryTest };
     }
     if (early) this.setBit(g.name, 'needTlbFlush', bit, false);
     const follow: Op[] = [];
@@ -385,7 +388,7 @@ export class Kernel {
     const format = knows ? '' : ` — HPT-format tlbiel, radix entries untouched`;
     return {
       text: () => `cpu${op.cpu}: flush LPID ${g.lpid} from ${t.tlbDomainName(domain)} TLB, set ${op.set} of ${t.tlbSets}${what}${format}`,
-      follow: [],
+      follow: NO_OPS,
       flush: { guest: g.name, cpu: op.cpu, domain, set: op.set, removed: removed.length },
     };
   }
@@ -395,7 +398,7 @@ export class Kernel {
     this.setCpuMode(cpu, true);
     const task = v.task ? this.state.tasks.get(v.task) : undefined;
     this.setCpu(cpu, 'pidr', task?.pid ?? 0);
-    return { text: () => `cpu${cpu}: ${vcpu} enters the guest${task ? ` (${task.name} resumes)` : ''}`, follow: [] };
+    return { text: () => `cpu${cpu}: ${vcpu} enters the guest${task ? ` (${task.name} resumes)` : ''}`, follow: NO_OPS };
   }
 
   // ---- guest events -------------------------------------------------------------------
@@ -413,7 +416,7 @@ export class Kernel {
       case 'stop': {
         const vcpu = vcpuName(e.vcpu);
         const v = this.vcpu(vcpu);
-        if (v.cpu < 0) return { text: () => `${vcpu} is not running`, follow: [] };
+        if (v.cpu < 0) return { text: () => `${vcpu} is not running`, follow: NO_OPS };
         return this.exitGuest(vcpu, v.cpu, 'stop');
       }
       case 'schedule':
@@ -424,7 +427,7 @@ export class Kernel {
     const acting = this.taskCpu(taskName);
     if (acting === undefined) {
       const why = task.vcpu === undefined ? 'is not current on any vcpu' : `is current on ${task.guest}.vcpu${task.vcpu}, which is not running`;
-      return { text: () => `${e.kind}: task ${taskName} ${why}`, follow: [], error: `'${e.kind}' by task '${taskName}', which ${why}` };
+      return { text: () => `${e.kind}: task ${taskName} ${why}`, follow: NO_OPS, error: `'${e.kind}' by task '${taskName}', which ${why}` };
     }
     void cpu;
     switch (e.kind) {
@@ -437,7 +440,7 @@ export class Kernel {
         const old = task.pages.get(e.page.text)!;
         this.setPte(taskName, e.page.text, { frame: f, changedLine: e.range.start.line, invalidation: old.frame !== undefined ? 'remapped without invalidation' : undefined });
         const note = old.frame !== undefined ? ` (was frame ${old.frame}: entries for it are now stale)` : '';
-        return { text: () => `${taskName}: map ${e.page.text} → frame ${f}${note}`, follow: [] };
+        return { text: () => `${taskName}: map ${e.page.text} → frame ${f}${note}`, follow: NO_OPS };
       }
       case 'tlbiel':
       case 'tlbie':
@@ -460,7 +463,7 @@ export class Kernel {
     const cpu = g.vcpus[index].cpu;
     if (cpu >= 0 && this.state.cpus[cpu].inGuest) this.setCpu(cpu, 'pidr', task.pid);
     const note = displaced && displaced !== taskName ? `; ${displaced} is now current nowhere` : '';
-    return { text: () => `${guest} schedules ${taskName} on ${guest}.vcpu${index}${cpu >= 0 ? ` (cpu${cpu})` : ''}; mm_cpumask = {${task.vcpuHistory.map((v) => `vcpu${v}`).join(', ')}}${note}`, follow: [] };
+    return { text: () => `${guest} schedules ${taskName} on ${guest}.vcpu${index}${cpu >= 0 ? ` (cpu${cpu})` : ''}; mm_cpumask = {${task.vcpuHistory.map((v) => `vcpu${v}`).join(', ')}}${note}`, follow: NO_OPS };
   }
 
   /** The core question: what does the task's translation of the page come from? */
@@ -469,31 +472,44 @@ export class Kernel {
     const g = this.state.guests.get(task.guest)!;
     const t = this.state.topology;
     const domain = t.tlbDomainOf(cpu);
-    const dname = t.tlbDomainName(domain);
+    const dname = () => t.tlbDomainName(domain);
     const entry = this.state.tlbs[domain].get(tlbKey(g.lpid, task.pid, page));
     const pte = task.pages.get(page)!;
-    const base = { line, task: taskName, page, cpu, domain };
+    // built whole, without spreads: this is the hottest path of a long run
+    const record = (outcome: AccessRecord['outcome'], frame?: number, used?: TlbEntry): AccessRecord => ({
+      step: -1,
+      line,
+      task: taskName,
+      page,
+      cpu,
+      domain,
+      outcome,
+      frame,
+      entry: used,
+      filledLine: outcome === 'stale' ? used!.filledLine : undefined,
+      changedLine: outcome === 'stale' ? pte.changedLine : undefined,
+    });
     if (entry) {
       if (entry.frame === pte.frame) {
-        return { text: () => `${taskName} touches ${page} on cpu${cpu}: hit in ${dname} TLB → frame ${entry.frame}`, follow: [], access: { ...base, outcome: 'hit', frame: entry.frame, entry } };
+        return { text: () => `${taskName} touches ${page} on cpu${cpu}: hit in ${dname()} TLB → frame ${entry.frame}`, follow: NO_OPS, access: record('hit', entry.frame, entry) };
       }
       const now = pte.frame === undefined ? 'unmapped' : `mapped to frame ${pte.frame}`;
       return {
-        text: () => `${taskName} touches ${page} on cpu${cpu}: STALE — ${dname} TLB still maps it to frame ${entry.frame}, but the page is ${now}`,
-        follow: [],
-        access: { ...base, outcome: 'stale', frame: entry.frame, entry, filledLine: entry.filledLine, changedLine: pte.changedLine },
+        text: () => `${taskName} touches ${page} on cpu${cpu}: STALE — ${dname()} TLB still maps it to frame ${entry.frame}, but the page is ${now}`,
+        follow: NO_OPS,
+        access: record('stale', entry.frame, entry),
       };
     }
     if (pte.frame === undefined) {
-      return { text: () => `${taskName} touches ${page} on cpu${cpu}: fault (no TLB entry, page unmapped) — a correct guest page fault`, follow: [], access: { ...base, outcome: 'fault' } };
+      return { text: () => `${taskName} touches ${page} on cpu${cpu}: fault (no TLB entry, page unmapped) — a correct guest page fault`, follow: NO_OPS, access: record('fault') };
     }
     const set = t.setOfPage(this.scenario.tasks.get(taskName)!.pages.indexOf(page));
     const fresh: TlbEntry = { lpid: g.lpid, pid: task.pid, guest: g.name, task: taskName, page, frame: pte.frame, set, filledLine: line };
     this.insertEntry(domain, fresh);
     return {
-      text: () => `${taskName} touches ${page} on cpu${cpu}: miss, table walk → ${dname} TLB caches lpid ${g.lpid} pid ${task.pid} ${page} → frame ${pte.frame} (set ${set})`,
-      follow: [],
-      access: { ...base, outcome: 'miss', frame: pte.frame, entry: fresh },
+      text: () => `${taskName} touches ${page} on cpu${cpu}: miss, table walk → ${dname()} TLB caches lpid ${g.lpid} pid ${task.pid} ${page} → frame ${pte.frame} (set ${set})`,
+      follow: NO_OPS,
+      access: record('miss', pte.frame, fresh),
     };
   }
 
@@ -509,7 +525,7 @@ export class Kernel {
     const why = form ? 'explicit' : task.vcpuHistory.length <= 1 ? `${taskName} has only run on one vcpu` : `${taskName} has run on ${task.vcpuHistory.length} vcpus`;
     if (chosen === 'none') {
       this.setPte(taskName, page, { changedLine: line, invalidation: 'no invalidation (unmap … none)' });
-      return { text: () => `${taskName}: unmap ${page}, no invalidation`, follow: [] };
+      return { text: () => `${taskName}: unmap ${page}, no invalidation`, follow: NO_OPS };
     }
     const result = this.invalidate(taskName, page, cpu, chosen, `the guest (${why})`);
     const where = chosen === 'tlbiel' ? `tlbiel on ${this.domainName(cpu)} only` : 'tlbie on every TLB';
@@ -528,7 +544,7 @@ export class Kernel {
     const removed = domains.flatMap((d) => this.removeEntries(d, match).map((e) => `${t.tlbDomainName(d)}:${e.page}`));
     const scope = form === 'tlbiel' ? `${t.tlbDomainName(domains[0])} TLB` : 'every TLB';
     const what = page ? `${taskName}:${page}` : `all of pid ${task.pid}`;
-    return { text: () => `${who}: ${form} ${what} from cpu${cpu} → ${scope}${removed.length ? ` (removed ${removed.join(', ')})` : ' (nothing cached)'}`, follow: [] };
+    return { text: () => `${who}: ${form} ${what} from cpu${cpu} → ${scope}${removed.length ? ` (removed ${removed.join(', ')})` : ' (nothing cached)'}`, follow: NO_OPS };
   }
 
   /**

@@ -187,9 +187,9 @@ export class Simulation {
     if (outcome.move || outcome.entryTest || outcome.flush) {
       this.notable.push({ index, move: outcome.move, entryTest: outcome.entryTest, flush: outcome.flush });
     }
-    let access: AccessRecord | undefined;
-    if (outcome.access) {
-      access = { ...outcome.access, step: index };
+    const access = outcome.access;
+    if (access) {
+      access.step = index;
       if (access.outcome === 'stale') access.explanation = explainStale(this, access);
       this.accesses.push(access);
       this.lastAccess = access;
