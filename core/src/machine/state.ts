@@ -198,3 +198,28 @@ export function applyChanges(state: MachineState, changes: readonly Change[]): v
 export function revertChanges(state: MachineState, changes: readonly Change[]): void {
   for (let i = changes.length - 1; i >= 0; i--) set(state, changes[i], false);
 }
+
+/** The state as plain JSON data (canonical: equal states give equal data), to save or compare. */
+export function plainState(state: MachineState) {
+  const t = state.topology;
+  return {
+    // a TLB is a set: entries in key order, whatever order they were inserted in
+    tlbs: state.tlbs.map((entries, d) => ({
+      domain: t.tlbDomainName(d),
+      entries: [...entries.keys()].sort().map((k) => ({ ...entries.get(k)! })),
+    })),
+    cpus: state.cpus.map((c) => ({ ...c })),
+    guests: [...state.guests.values()].map((g) => ({
+      ...g,
+      needTlbFlush: [...g.needTlbFlush],
+      cpuInGuest: [...g.cpuInGuest],
+      vcpus: g.vcpus.map((v) => ({ ...v })),
+    })),
+    tasks: [...state.tasks.values()].map((task) => ({
+      ...task,
+      pages: Object.fromEntries([...task.pages].map(([page, p]) => [page, { ...p }])),
+      vcpuHistory: [...task.vcpuHistory],
+    })),
+    nextFrame: state.nextFrame,
+  };
+}
