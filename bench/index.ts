@@ -3,12 +3,15 @@
 
 import { benchAdapter } from './adapter';
 import { benchCore } from './core';
+import { benchServer } from './server';
 import { report } from './report';
 
 async function main(): Promise<void> {
   console.log('tlbscn benchmarks', new Date().toISOString(), `node ${process.version}`);
   console.log('— core');
   await benchCore(report);
+  console.log('— language server');
+  await benchServer(report);
   console.log('— debug adapter');
   await benchAdapter(report);
   report('peak memory of the benchmark process (maxRSS)', process.resourceUsage().maxRSS / 1024, 'MB');

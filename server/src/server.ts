@@ -1,0 +1,178 @@
+// The tlbscn language server: wires the language service (service/*.ts, pure
+// functions of a document's analysis) to an LSP connection. Started as
+// `tlbscn lsp --stdio`, as `node dist/server.js --stdio`, or over node IPC by
+// the VS Code client; createConnection picks the transport from argv.
+
+import {
+  type Connection,
+  type Diagnostic,
+  DidChangeConfigurationNotification,
+  type InitializeParams,
+  type InitializeResult,
+  ProposedFeatures,
+  TextDocumentSyncKind,
+  TextDocuments,
+  createConnection,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { resolveKernel } from '../../core/src/index';
+import { DEFAULT_SETTINGS, type SettingsInput, type TlbscnSettings } from './protocol';
+import { Analysis } from './service/analysis';
+import { codeActions } from './service/codeActions';
+import { doComplete } from './service/completion';
+import { finishDiagnostics, frontEndDiagnostics, runDiagnostics, runScenario } from './service/diagnostics';
+import { foldingRanges } from './service/folding';
+import { formatDocument } from './service/formatting';
+import { doHover } from './service/hover';
+import { doRename, findDefinition, findDocumentHighlights, findReferences, prepareRename } from './service/navigation';
+import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './service/semanticTokens';
+import { documentSymbols } from './service/symbols';
+
+const connection: Connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+
+let settings: TlbscnSettings = DEFAULT_SETTINGS;
+let initializationSettings: SettingsInput | undefined;
+let clientPullsConfiguration = false;
+let clientRegistersConfiguration = false;
+let clientSnippets = false;
+
+/** Merges what a client sent over the defaults; an unknown kernel name is ignored. */
+function readSettings(input: SettingsInput | undefined): TlbscnSettings {
+  const kernel = input?.kernel !== undefined ? resolveKernel(input.kernel)?.name : undefined;
+  const run = input?.diagnostics?.run;
+  return { kernel: kernel ?? DEFAULT_SETTINGS.kernel, diagnostics: { run: typeof run === 'boolean' ? run : DEFAULT_SETTINGS.diagnostics.run } };
+}
+
+// ---- analyses: one per open document, for its latest version ---------------
+
+const analyses = new Map<string, Analysis>();
+
+function analysisOf(doc: TextDocument): Analysis {
+  const cached = analyses.get(doc.uri);
+  if (cached?.version === doc.version) return cached;
+  const fresh = new Analysis(doc.getText(), doc.version);
+  analyses.set(doc.uri, fresh);
+  return fresh;
+}
+
+function withDocument<T>(uri: string, f: (analysis: Analysis) => T): T | undefined {
+  const doc = documents.get(uri);
+  return doc ? f(analysisOf(doc)) : undefined;
+}
+
+// ---- diagnostics as you type ------------------------------------------------
+// Validation runs off the message queue: it starts on the next turn of the
+// event loop, and the run yields every few milliseconds, so requests are
+// answered in between and a newer edit stops the run of an older version
+// (the newer version is validated instead). No debounce: one edit's
+// diagnostics come as soon as they are computed.
+
+const scheduled = new Set<string>();
+const generations = new Map<string, number>();
+
+function scheduleValidation(uri: string): void {
+  if (scheduled.has(uri)) return; // the pending validation will read the latest version
+  scheduled.add(uri);
+  setImmediate(() => {
+    scheduled.delete(uri);
+    void validate(uri);
+  });
+}
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function validate(uri: string): Promise<void> {
+  const doc = documents.get(uri);
+  if (!doc) return;
+  const version = doc.version;
+  // a newer validation of the same document (a newer edit, or new settings) wins
+  const generation = (generations.get(uri) ?? 0) + 1;
+  generations.set(uri, generation);
+  const current = (): boolean => generations.get(uri) === generation && documents.get(uri)?.version === version;
+  const analysis = analysisOf(doc);
+  const diagnostics: Diagnostic[] = frontEndDiagnostics(analysis, uri);
+  if (settings.diagnostics.run) {
+    const run = await runScenario(analysis, settings.kernel, async () => {
+      await nextTurn();
+      return current();
+    });
+    if (run) diagnostics.push(...runDiagnostics(analysis, run, uri));
+  }
+  if (!current()) return;
+  void connection.sendDiagnostics({ uri, version, diagnostics: finishDiagnostics(diagnostics) });
+}
+
+async function refreshSettings(pushed?: SettingsInput): Promise<void> {
+  if (clientPullsConfiguration) {
+    // a client without a `tlbscn` section answers null: keep what initialize gave
+    const pulled = (await connection.workspace.getConfiguration({ section: 'tlbscn' }).catch(() => null)) as SettingsInput | null;
+    settings = readSettings({ ...initializationSettings, ...pulled });
+  } else if (pushed) {
+    settings = readSettings(pushed);
+  }
+  for (const doc of documents.all()) scheduleValidation(doc.uri);
+}
+
+// ---- wiring ------------------------------------------------------------------
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  const caps = params.capabilities;
+  clientPullsConfiguration = !!caps.workspace?.configuration;
+  clientRegistersConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+  clientSnippets = !!caps.textDocument?.completion?.completionItem?.snippetSupport;
+  initializationSettings = (params.initializationOptions ?? undefined) as SettingsInput | undefined;
+  settings = readSettings(initializationSettings);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      completionProvider: { triggerCharacters: [' ', '.', ':'] },
+      hoverProvider: true,
+      definitionProvider: true,
+      referencesProvider: true,
+      documentHighlightProvider: true,
+      renameProvider: { prepareProvider: true },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      documentFormattingProvider: true,
+      codeActionProvider: { codeActionKinds: ['quickfix'] },
+      semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
+    },
+    serverInfo: { name: 'tlbscn' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (clientRegistersConfiguration) {
+    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'tlbscn' }).catch(() => undefined);
+  }
+  if (clientPullsConfiguration) void refreshSettings();
+});
+
+connection.onDidChangeConfiguration((params) => {
+  const pushed = (params.settings as { tlbscn?: SettingsInput } | null | undefined)?.tlbscn;
+  void refreshSettings(pushed);
+});
+
+documents.onDidChangeContent((e) => scheduleValidation(e.document.uri));
+documents.onDidClose((e) => {
+  analyses.delete(e.document.uri);
+  generations.delete(e.document.uri);
+  void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+});
+
+connection.onCompletion((p) => withDocument(p.textDocument.uri, (a) => doComplete(a, p.position, { snippets: clientSnippets })) ?? []);
+connection.onHover((p) => withDocument(p.textDocument.uri, (a) => doHover(a, p.position)) ?? null);
+connection.onDefinition((p) => withDocument(p.textDocument.uri, (a) => findDefinition(a, p.textDocument.uri, p.position)) ?? null);
+connection.onReferences((p) => withDocument(p.textDocument.uri, (a) => findReferences(a, p.textDocument.uri, p.position, p.context.includeDeclaration)) ?? []);
+connection.onDocumentHighlight((p) => withDocument(p.textDocument.uri, (a) => findDocumentHighlights(a, p.position)) ?? []);
+connection.onPrepareRename((p) => withDocument(p.textDocument.uri, (a) => prepareRename(a, p.position)) ?? null);
+connection.onRenameRequest((p) => withDocument(p.textDocument.uri, (a) => doRename(a, p.textDocument.uri, p.position, p.newName)) ?? null);
+connection.onDocumentSymbol((p) => withDocument(p.textDocument.uri, documentSymbols) ?? []);
+connection.onFoldingRanges((p) => withDocument(p.textDocument.uri, foldingRanges) ?? []);
+connection.onDocumentFormatting((p) => withDocument(p.textDocument.uri, formatDocument) ?? []);
+connection.languages.semanticTokens.on((p) => withDocument(p.textDocument.uri, semanticTokens) ?? { data: [] });
+connection.onCodeAction((p) => withDocument(p.textDocument.uri, (a) => codeActions(a, p.textDocument.uri, p.context.diagnostics)) ?? []);
+
+documents.listen(connection);
+connection.listen();
