@@ -20,7 +20,7 @@ import { DEFAULT_SETTINGS, type SettingsInput, type TlbscnSettings } from './pro
 import { Analysis } from './service/analysis';
 import { codeActions } from './service/codeActions';
 import { doComplete } from './service/completion';
-import { finishDiagnostics, frontEndDiagnostics, runDiagnostics, runScenario } from './service/diagnostics';
+import { RunMemo, finishDiagnostics, frontEndDiagnostics, runDiagnostics, runScenario } from './service/diagnostics';
 import { foldingRanges } from './service/folding';
 import { formatDocument } from './service/formatting';
 import { doHover } from './service/hover';
@@ -70,6 +70,8 @@ function withDocument<T>(uri: string, f: (analysis: Analysis) => T): T | undefin
 
 const scheduled = new Set<string>();
 const generations = new Map<string, number>();
+/** Per document: checkpoints of its last run, so an edit re-runs only what follows it. */
+const runMemos = new Map<string, RunMemo>();
 
 function scheduleValidation(uri: string): void {
   if (scheduled.has(uri)) return; // the pending validation will read the latest version
@@ -93,10 +95,17 @@ async function validate(uri: string): Promise<void> {
   const analysis = analysisOf(doc);
   const diagnostics: Diagnostic[] = frontEndDiagnostics(analysis, uri);
   if (settings.diagnostics.run) {
-    const run = await runScenario(analysis, settings.kernel, async () => {
-      await nextTurn();
-      return current();
-    });
+    let memo = runMemos.get(uri);
+    if (!memo) runMemos.set(uri, (memo = new RunMemo()));
+    const run = await runScenario(
+      analysis,
+      settings.kernel,
+      async () => {
+        await nextTurn();
+        return current();
+      },
+      memo,
+    );
     if (run) diagnostics.push(...runDiagnostics(analysis, run, uri));
   }
   if (!current()) return;
@@ -158,6 +167,7 @@ documents.onDidChangeContent((e) => scheduleValidation(e.document.uri));
 documents.onDidClose((e) => {
   analyses.delete(e.document.uri);
   generations.delete(e.document.uri);
+  runMemos.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 

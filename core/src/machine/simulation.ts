@@ -9,7 +9,7 @@ import { printEvent } from '../language/printer';
 import type { ProgramItem, Scenario } from '../language/checker';
 import { explainStale } from './explain';
 import { Kernel, type Op } from './kernel';
-import { type Change, type MachineState, initialState, tlbKey } from './state';
+import { type Change, type MachineState, cloneState, initialState, tlbKey } from './state';
 import type { AccessRecord, ExpectationResult, MicroStep, RunResult, RuntimeError } from './trace';
 import { DEFAULT_KERNEL, type KernelVariant, VARIANTS } from './variants';
 
@@ -43,6 +43,28 @@ export function variantFor(scenario: Scenario, override?: KernelName): KernelVar
 }
 
 /**
+ * Where an outcomes-only run can be resumed: its state before program item
+ * `item`. The language server keeps a few per document, so an edit re-runs
+ * only what follows the first changed line.
+ */
+export interface Checkpoint {
+  item: number;
+  /** Last line of the items run before it: valid while the text up to this line is unchanged. */
+  lastLine: number;
+  kernel: KernelName;
+  state: MachineState;
+  lastAccess?: AccessRecord;
+  stepCount: number;
+  eventCount: number;
+  /** The run it was taken from, whose records up to the counts below are the prefix. */
+  from: Simulation;
+  accesses: number;
+  expectations: number;
+  errors: number;
+  notable: number;
+}
+
+/**
  * A run in progress. `runAll()` for a whole run; the explorer drives
  * `startBlock`/`stepLane` itself.
  */
@@ -71,6 +93,39 @@ export class Simulation {
     readonly state: MachineState = initialState(scenario),
   ) {
     this.kernel = new Kernel(state, variant, scenario, options.record !== false);
+  }
+
+  /** The state before program item `item` (all items before it have run). */
+  checkpoint(item: number): Checkpoint {
+    if (this.recording) throw new Error('checkpoints are for outcomes-only runs');
+    const before = this.scenario.program[item - 1];
+    return {
+      item,
+      lastLine: before ? before.range.end.line : -1,
+      kernel: this.variant.name,
+      state: cloneState(this.state),
+      lastAccess: this.lastAccess,
+      stepCount: this.stepCount,
+      eventCount: this.eventCount,
+      from: this,
+      accesses: this.accesses.length,
+      expectations: this.expectations.length,
+      errors: this.errors.length,
+      notable: this.notable.length,
+    };
+  }
+
+  /** An outcomes-only run of `scenario` that carries on from a checkpoint of an earlier run. */
+  static resume(scenario: Scenario, cp: Checkpoint): Simulation {
+    const sim = new Simulation(scenario, VARIANTS[cp.kernel], { record: false }, cloneState(cp.state));
+    prefix(sim.accesses, cp.from.accesses, cp.accesses);
+    prefix(sim.expectations, cp.from.expectations, cp.expectations);
+    prefix(sim.errors, cp.from.errors, cp.errors);
+    prefix(sim.notable, cp.from.notable, cp.notable);
+    sim.lastAccess = cp.lastAccess;
+    sim.stepCount = cp.stepCount;
+    sim.eventCount = cp.eventCount;
+    return sim;
   }
 
   private get recording(): boolean {
@@ -249,6 +304,11 @@ export class Simulation {
 }
 
 const NO_CHANGES: Change[] = [];
+
+/** Copies the first `n` records (a loop: a spread of 100k arguments would overflow the stack). */
+function prefix<T>(into: T[], from: readonly T[], n: number): void {
+  for (let i = 0; i < n; i++) into.push(from[i]);
+}
 
 function hasWork(l: LaneState): boolean {
   return l.pending.length > 0 || l.events.length > 0;

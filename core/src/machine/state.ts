@@ -223,3 +223,24 @@ export function plainState(state: MachineState) {
     nextFrame: state.nextFrame,
   };
 }
+
+/**
+ * A copy that shares nothing mutable with `state` (TLB entries and page
+ * states are never changed in place, only replaced, so they are shared).
+ */
+export function cloneState(state: MachineState): MachineState {
+  const guests = new Map<string, GuestState>();
+  for (const [name, g] of state.guests) {
+    guests.set(name, { ...g, needTlbFlush: [...g.needTlbFlush], cpuInGuest: [...g.cpuInGuest], vcpus: g.vcpus.map((v) => ({ ...v })) });
+  }
+  const tasks = new Map<string, TaskState>();
+  for (const [name, t] of state.tasks) tasks.set(name, { ...t, pages: new Map(t.pages), vcpuHistory: [...t.vcpuHistory] });
+  return {
+    topology: state.topology,
+    tlbs: state.tlbs.map((m) => new Map(m)),
+    cpus: state.cpus.map((c) => ({ ...c })),
+    guests,
+    tasks,
+    nextFrame: state.nextFrame,
+  };
+}

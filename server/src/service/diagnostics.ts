@@ -3,6 +3,7 @@
 // stale accesses, failing expects, runtime errors.
 
 import {
+  type Checkpoint,
   type Diagnostic as CoreDiagnostic,
   type KernelName,
   type Range,
@@ -44,25 +45,62 @@ export function effectiveKernel(analysis: Analysis, fallback: KernelName): Kerne
 /** Work between two chances for the server to answer requests or notice a newer edit. */
 const SLICE_MS = 8;
 
+/** How many program items apart a run leaves checkpoints for the next one. */
+const CHECKPOINT_EVERY = 256;
+
+/**
+ * What a document's last complete run leaves for the next: its text, and
+ * checkpoints along the program. An edit changes nothing before its first
+ * changed line, so the next run resumes from the last checkpoint before it.
+ */
+export class RunMemo {
+  lines: readonly string[] = [];
+  checkpoints: Checkpoint[] = [];
+
+  /** The last checkpoint whose items all lie before the first line where `lines` differ from the memo's. */
+  resumable(lines: readonly string[], kernel: KernelName): Checkpoint | undefined {
+    const n = Math.min(lines.length, this.lines.length);
+    let firstChange = 0;
+    while (firstChange < n && lines[firstChange] === this.lines[firstChange]) firstChange++;
+    let best: Checkpoint | undefined;
+    for (const c of this.checkpoints) if (c.kernel === kernel && c.lastLine < firstChange) best = c;
+    return best;
+  }
+}
+
 /**
  * Runs an error-free file for its outcomes (no step records: the fast mode),
- * a slice of events at a time. Between slices it awaits `pause()`, which lets
- * the server answer requests and returns false when a newer edit makes this
- * run pointless; the run then stops and gives undefined. Undefined too for a
- * file with errors: there is nothing sound to run.
+ * a slice of events at a time, resuming from `memo` when the file's start is
+ * unchanged. Between slices it awaits `pause()`, which lets the server answer
+ * requests and returns false when a newer edit makes this run pointless; the
+ * run then stops and gives undefined (the memo is kept as it was). Undefined
+ * too for a file with errors: there is nothing sound to run.
  */
-export async function runScenario(analysis: Analysis, fallback: KernelName, pause: () => Promise<boolean>): Promise<RunResult | undefined> {
+export async function runScenario(
+  analysis: Analysis,
+  fallback: KernelName,
+  pause: () => Promise<boolean>,
+  memo: RunMemo = new RunMemo(),
+): Promise<RunResult | undefined> {
   if (analysis.result.hasErrors) return undefined;
   const scenario = analysis.scenario;
-  const sim = new Simulation(scenario, variantFor(scenario, effectiveKernel(analysis, fallback)), { record: false });
+  const kernel = effectiveKernel(analysis, fallback);
+  const from = memo.resumable(analysis.lines, kernel);
+  const sim = from ? Simulation.resume(scenario, from) : new Simulation(scenario, variantFor(scenario, kernel), { record: false });
+  // earlier checkpoints stay valid; they now take their records from the new run
+  const checkpoints = from ? memo.checkpoints.filter((c) => c.item <= from.item).map((c) => ({ ...c, from: sim })) : [];
+  const program = scenario.program;
   let sliceStart = performance.now();
-  for (const item of scenario.program) {
-    sim.runItem(item, roundRobin);
+  for (let i = from?.item ?? 0; i < program.length; i++) {
+    if (i % CHECKPOINT_EVERY === 0 && i > (from?.item ?? 0)) checkpoints.push(sim.checkpoint(i));
+    sim.runItem(program[i], roundRobin);
     if (performance.now() - sliceStart > SLICE_MS) {
       if (!(await pause())) return undefined;
       sliceStart = performance.now();
     }
   }
+  memo.lines = analysis.lines;
+  memo.checkpoints = checkpoints;
   return sim.result();
 }
 
