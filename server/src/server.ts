@@ -51,7 +51,7 @@ const analyses = new Map<string, Analysis>();
 function analysisOf(doc: TextDocument): Analysis {
   const cached = analyses.get(doc.uri);
   if (cached?.version === doc.version) return cached;
-  const fresh = new Analysis(doc.getText(), doc.version);
+  const fresh = new Analysis(doc.getText(), doc.version, cached);
   analyses.set(doc.uri, fresh);
   return fresh;
 }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { Simulation, analyze, roundRobin, simulate, variantFor, type RunResult } from '../../core/src/index';
+import { Simulation, analyze, roundRobin, simulate, variantFor, type Checkpoint, type RunResult } from '../../core/src/index';
 import { generateScenario } from '../../bench/generate';
 
 function outcomes(r: RunResult) {
@@ -22,12 +22,12 @@ test('resume after an edit past the checkpoint equals a full run', () => {
     fc.property(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 599 }), fc.constantFrom('access T0 A', 'access T1 C', 'expect stale', 'unmap T0 B none'), (checkpointItem, editLine, inserted) => {
       const first = analyze(base);
       const sim = new Simulation(first.scenario, variantFor(first.scenario), { record: false });
-      let cp;
+      let cp: Checkpoint | undefined;
       first.scenario.program.forEach((item, i) => {
         if (i === checkpointItem) cp = sim.checkpoint(i);
         sim.runItem(item, roundRobin);
       });
-      assert.ok(cp);
+      if (!cp) return assert.fail('no checkpoint');
       if (editLine <= cp.lastLine) return; // the edit must come after what the checkpoint has run
       const edited = [...lines.slice(0, editLine), inserted, ...lines.slice(editLine)].join('\n') + '\n';
       const second = analyze(edited);

@@ -20,7 +20,7 @@ import type {
 import { isDeclaration, vcpuName } from './ast';
 import { type Diagnostic, compareDiagnostics, error, warning } from './diagnostics';
 import { THREAD_COUNTS, nearest } from './keywords';
-import { parse } from './parser';
+import { type ParseResult, parse, reparse } from './parser';
 import { Topology } from '../machine/topology';
 import { kernelWords, resolveKernel } from '../machine/variants';
 
@@ -60,12 +60,26 @@ export interface CheckResult {
   hasErrors: boolean;
 }
 
+export interface Analysis extends CheckResult {
+  /** The parse alone, which `reanalyze` reuses. */
+  parsed: ParseResult;
+}
+
 /** Parse and check in one go: what every front end calls. */
-export function analyze(text: string): CheckResult {
-  const parsed = parse(text);
+export function analyze(text: string): Analysis {
+  return checkParsed(parse(text));
+}
+
+/** `analyze` after an edit: the parse of what comes before the first changed line is reused. */
+export function reanalyze(previous: Analysis, text: string): Analysis {
+  const parsed = reparse(previous.parsed, text);
+  return parsed === previous.parsed ? previous : checkParsed(parsed);
+}
+
+function checkParsed(parsed: ParseResult): Analysis {
   const checked = check(parsed.file);
   const diagnostics = [...parsed.diagnostics, ...checked.diagnostics].sort(compareDiagnostics);
-  return { scenario: checked.scenario, diagnostics, hasErrors: diagnostics.some((d) => d.severity === 'error') };
+  return { scenario: checked.scenario, diagnostics, hasErrors: diagnostics.some((d) => d.severity === 'error'), parsed };
 }
 
 const DEFAULT_TOPOLOGY = new Topology(1, 1, false, 4);

@@ -269,10 +269,68 @@ function lineEndRange(line: number, text: string): Range {
 }
 
 export function parse(text: string): ParseResult {
+  return parseLines(splitLines(text), 0, [], [], []);
+}
+
+/**
+ * Parses `text` after an edit of the text `previous` was parsed from. The
+ * statements, comments and messages that lie wholly before the first changed
+ * line (and before any statement that reaches it) are kept as they were; the
+ * rest is parsed again. The result is the same as `parse(text)`.
+ */
+export function reparse(previous: ParseResult, text: string): ParseResult {
   const lines = splitLines(text);
-  const statements: Statement[] = [];
-  const comments: Comment[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const old = previous.file.sourceLines;
+  let firstChange = 0;
+  const n = Math.min(lines.length, old.length);
+  while (firstChange < n && lines[firstChange] === old[firstChange]) firstChange++;
+  if (firstChange === lines.length && lines.length === old.length) return previous;
+  // an unclosed block swallowed every line after it: it cannot be kept
+  const kept = previous.file.statements.findIndex(
+    (st) => st.range.end.line >= firstChange || (st.kind === 'concurrently' && !st.closeRange),
+  );
+  const statements = kept < 0 ? [...previous.file.statements] : previous.file.statements.slice(0, kept);
+  const from = kept < 0 ? firstChange : Math.min(firstChange, previous.file.statements[kept].range.start.line);
+  // With as many lines as before (an edit within lines), what follows the
+  // last changed line can be kept too, from the first statement boundary
+  // both parses share: every line there has the same text and number.
+  let tail: Tail | undefined;
+  if (lines.length === old.length) {
+    let lastChange = lines.length - 1;
+    while (lastChange > firstChange && lines[lastChange] === old[lastChange]) lastChange--;
+    tail = { previous, after: lastChange };
+  }
+  return parseLines(
+    lines,
+    from,
+    statements,
+    previous.file.comments.filter((c) => c.range.start.line < from),
+    previous.diagnostics.filter((d) => d.range.start.line < from),
+    tail,
+  );
+}
+
+/** The unchanged end of a re-parsed text: lines after `after` are as in `previous`. */
+interface Tail {
+  previous: ParseResult;
+  after: number;
+}
+
+/** Index of the first statement of `statements` that starts at `line`, if no earlier one reaches it. */
+function boundaryAt(statements: readonly Statement[], line: number): number | undefined {
+  let lo = 0;
+  let hi = statements.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (statements[mid].range.start.line < line) lo = mid + 1;
+    else hi = mid;
+  }
+  if (lo === statements.length || statements[lo].range.start.line !== line) return undefined;
+  return lo === 0 || statements[lo - 1].range.end.line < line ? lo : undefined;
+}
+
+/** Parses lines `from` onwards, appending to what earlier lines gave (and taking an unchanged `tail` as it was). */
+function parseLines(lines: string[], from: number, statements: Statement[], comments: Comment[], diagnostics: Diagnostic[], tail?: Tail): ParseResult {
   let block: ConcurrentlyBlock | undefined;
 
   const tryParse = (tokens: Token[], end: () => Range): Statement | undefined => {
@@ -319,7 +377,7 @@ export function parse(text: string): ParseResult {
     into.lanes.push({ cpu, labelRange: cover(label.range, tokens[1].range), events, range: cover(label.range, last.range) });
   };
 
-  lines.forEach((lineText, line) => {
+  const parseLine = (lineText: string, line: number): void => {
     const lexed = lexLine(lineText, line);
     if (lexed.comment) {
       comments.push({
@@ -386,7 +444,18 @@ export function parse(text: string): ParseResult {
     }
     const s = tryParse(tokens, end);
     if (s) statements.push(s);
-  });
+  };
+  for (let line = from; line < lines.length; line++) {
+    const reuse = tail && line > tail.after && !block ? boundaryAt(tail.previous.file.statements, line) : undefined;
+    if (tail && reuse !== undefined) {
+      const old = tail.previous;
+      for (let i = reuse; i < old.file.statements.length; i++) statements.push(old.file.statements[i]);
+      for (const c of old.file.comments) if (c.range.start.line >= line) comments.push(c);
+      for (const d of old.diagnostics) if (d.range.start.line >= line) diagnostics.push(d);
+      return { file: { statements, comments, sourceLines: lines }, diagnostics };
+    }
+    parseLine(lines[line], line);
+  }
 
   if (block) {
     diagnostics.push(error(block.keyword.range, 'unbalanced-braces', "'concurrently {' is never closed with '}'"));

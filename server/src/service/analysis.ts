@@ -3,12 +3,13 @@
 // the latest per document, so completion, hover and navigation never re-parse.
 
 import {
-  type CheckResult,
+  type Analysis as CoreAnalysis,
   type Pos,
   type Range,
   type Scenario,
   type SimpleEvent,
   analyze,
+  reanalyze,
   isDeclaration,
   rangeContains,
 } from '../../../core/src/index';
@@ -26,16 +27,18 @@ export interface Occurrence {
 }
 
 export class Analysis {
-  readonly result: CheckResult;
+  readonly result: CoreAnalysis;
   private occurrencesByLine?: Map<number, Occurrence[]>;
   private eventsByLine?: Map<number, SimpleEvent[]>;
   private ordered?: Occurrence[];
 
+  /** `previous`: the analysis of the document's last version, whose parse is reused up to the first changed line. */
   constructor(
     text: string,
     readonly version: number,
+    previous?: Analysis,
   ) {
-    this.result = analyze(text);
+    this.result = previous ? reanalyze(previous.result, text) : analyze(text);
   }
 
   get scenario(): Scenario {

@@ -1,0 +1,144 @@
+// The commands behind the CodeLens, the editor title buttons and the palette.
+// Each returns what it computed, so the extension's own tests can check it.
+
+import * as vscode from 'vscode';
+import {
+  KERNEL_NAMES,
+  explore,
+  exploreJson,
+  formatDiagnostic,
+  formatRun,
+  simulate,
+  type ExploreResult,
+  type KernelName,
+  type RunResult,
+} from '../../core/src/index';
+import { DEBUG_TYPE, TOGGLE_FORMATTING_REQUEST, scenarioLaunchConfig } from './debugConfig';
+import { displayPath, effectiveKernel, loadScenario, refuseErrors, targetUri, type LoadedScenario } from './scenarios';
+import { selectKernel } from './statusBar';
+
+export interface KernelRow {
+  kernel: KernelName;
+  hit: number;
+  miss: number;
+  fault: number;
+  stale: number;
+  /** 1-based line of the first stale access. */
+  firstStale?: number;
+  expectsPassed: number;
+  expectsFailed: number;
+}
+
+/** The scenario a command acts on, or undefined after telling the user why there is none or why it cannot run. */
+async function runnable(arg: unknown, action: string, output: vscode.OutputChannel): Promise<LoadedScenario | undefined> {
+  const uri = targetUri(arg);
+  if (!uri) {
+    void vscode.window.showErrorMessage(`Open a .tlbscn scenario to ${action} it.`);
+    return undefined;
+  }
+  const scenario = await loadScenario(uri);
+  if (scenario.check.hasErrors) {
+    output.clear();
+    for (const d of scenario.check.diagnostics) output.appendLine(formatDiagnostic(displayPath(uri), d));
+    output.show(true);
+    void refuseErrors(action, scenario);
+    return undefined;
+  }
+  return scenario;
+}
+
+function runScenario(s: LoadedScenario, output: vscode.OutputChannel): RunResult {
+  const run = simulate(s.check.scenario, effectiveKernel(s.check).kernel);
+  output.clear();
+  output.appendLine(formatRun(displayPath(s.uri), s.check.scenario, run));
+  output.show(true);
+  return run;
+}
+
+function kernelRow(kernel: KernelName, run: RunResult): KernelRow {
+  const count = (o: string) => run.accesses.filter((a) => a.outcome === o).length;
+  const stale = run.accesses.find((a) => a.outcome === 'stale');
+  return {
+    kernel,
+    hit: count('hit'),
+    miss: count('miss'),
+    fault: count('fault'),
+    stale: count('stale'),
+    firstStale: stale && stale.line + 1,
+    expectsPassed: run.expectations.filter((e) => e.passed).length,
+    expectsFailed: run.expectations.filter((e) => !e.passed).length,
+  };
+}
+
+export function formatKernelTable(rows: readonly KernelRow[]): string {
+  const header = ['kernel', 'hit', 'miss', 'fault', 'stale', 'first stale', 'expect ok', 'expect failed'];
+  const cells = rows.map((r) => [
+    r.kernel, r.hit, r.miss, r.fault, r.stale, r.firstStale ? `line ${r.firstStale}` : '-', r.expectsPassed, r.expectsFailed,
+  ].map(String));
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+function runAllKernels(s: LoadedScenario, output: vscode.OutputChannel): KernelRow[] {
+  const rows = KERNEL_NAMES.map((k) => kernelRow(k, simulate(s.check.scenario, k)));
+  output.clear();
+  output.appendLine(`${displayPath(s.uri)}: outcomes under every kernel variant (expect lines are written for ${effectiveKernel(s.check).kernel})`);
+  output.appendLine('');
+  output.appendLine(formatKernelTable(rows));
+  output.show(true);
+  return rows;
+}
+
+function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, storage: vscode.Uri): ExploreResult {
+  const kernel = effectiveKernel(s.check).kernel;
+  const result = explore(s.check.scenario, kernel);
+  const where = displayPath(s.uri);
+  output.clear();
+  const counted = `${result.schedules} schedule${result.schedules === 1 ? '' : 's'}, ${result.states} states`;
+  if (result.counterexample) {
+    output.appendLine(`${where}: under ${kernel}, schedule [${result.counterexample.schedule.join(', ')}] gives a stale access (${counted})`);
+    output.appendLine('');
+    output.appendLine(formatRun(where, s.check.scenario, result.counterexample.run));
+    void offerReplay(s, result, kernel, storage);
+  } else {
+    output.appendLine(`${where}: under ${kernel}, no interleaving gives a stale access (${counted}${result.truncated ? ', search cut short' : ''})`);
+  }
+  output.show(true);
+  return result;
+}
+
+/** The stale schedule, written as the JSON trace the debug adapter replays (its `trace` launch attribute). */
+async function offerReplay(s: LoadedScenario, result: ExploreResult, kernel: KernelName, storage: vscode.Uri): Promise<void> {
+  const choice = await vscode.window.showWarningMessage(`A schedule of ${displayPath(s.uri)} reads a stale TLB entry under ${kernel}.`, 'Debug This Schedule');
+  if (!choice) return;
+  await vscode.workspace.fs.createDirectory(storage);
+  const trace = vscode.Uri.joinPath(storage, 'stale-schedule.json');
+  await vscode.workspace.fs.writeFile(trace, new TextEncoder().encode(JSON.stringify(exploreJson(result, s.uri.fsPath), null, 2)));
+  await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(s.uri), {
+    ...scenarioLaunchConfig(s.uri, kernel),
+    name: `Debug the stale schedule of ${displayPath(s.uri)}`,
+    trace: trace.fsPath,
+  });
+}
+
+export function registerCommands(context: vscode.ExtensionContext, output: vscode.OutputChannel): void {
+  const scenarioCommand = <T>(id: string, action: string, fn: (s: LoadedScenario) => T | Thenable<T>) =>
+    vscode.commands.registerCommand(id, async (arg?: unknown) => {
+      const s = await runnable(arg, action, output);
+      return s && fn(s);
+    });
+  context.subscriptions.push(
+    scenarioCommand('tlbscn.run', 'run', (s) => runScenario(s, output)),
+    scenarioCommand('tlbscn.runAllKernels', 'run', (s) => runAllKernels(s, output)),
+    scenarioCommand('tlbscn.explore', 'explore', (s) => exploreScenario(s, output, context.globalStorageUri)),
+    scenarioCommand('tlbscn.debug', 'debug', (s) =>
+      vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(s.uri), scenarioLaunchConfig(s.uri)),
+    ),
+    vscode.commands.registerCommand('tlbscn.selectKernel', (arg?: unknown) => selectKernel(targetUri(arg))),
+    vscode.commands.registerCommand('tlbscn.toggleFormatting', async () => {
+      const session = vscode.debug.activeDebugSession;
+      if (session?.type === DEBUG_TYPE) await session.customRequest(TOGGLE_FORMATTING_REQUEST);
+    }),
+  );
+}

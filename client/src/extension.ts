@@ -1,0 +1,34 @@
+// The tlbscn extension: wires the language client, the debugger, the commands,
+// the CodeLens, the kernel status bar item and the Testing view together.
+
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { registerCodeLens } from './codelens';
+import { registerCommands } from './commands';
+import { registerDebugging } from './debugConfig';
+import { startLanguageClient } from './languageClient';
+import { createKernelStatusBar } from './statusBar';
+import { ScenarioTests } from './testController';
+
+let client: LanguageClient | undefined;
+
+/** What activate() returns: the Testing view's controller, for the extension's own tests in the extension host. */
+export interface TlbscnApi {
+  tests: ScenarioTests;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<TlbscnApi> {
+  const output = vscode.window.createOutputChannel('tlbscn');
+  const tests = new ScenarioTests();
+  context.subscriptions.push(output, tests);
+  registerDebugging(context);
+  registerCommands(context, output);
+  registerCodeLens(context);
+  createKernelStatusBar(context);
+  client = await startLanguageClient(context);
+  return { tests };
+}
+
+export function deactivate(): Thenable<void> | undefined {
+  return client?.stop();
+}

@@ -1,0 +1,162 @@
+// The extension tested through the real `vscode` API, in the extension host of
+// a real VS Code (e2e/e2e.sh runs it in code-server). The workspace is a copy
+// of sample-scenarios/; each test that needs a broken file writes its own.
+
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { ExploreResult, RunResult } from '../../../core/src/index';
+import type { KernelRow } from '../commands';
+import type { TlbscnApi } from '../extension';
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function sample(name: string): Promise<vscode.Uri> {
+  const [uri] = await vscode.workspace.findFiles(`**/${name}`, '**/node_modules/**', 1);
+  assert.ok(uri, `${name} is not in the workspace`);
+  return uri;
+}
+
+/** Writes a scenario into the workspace, opens it, and deletes it when the test ends. */
+async function scratch(name: string, text: string, cleanups: (() => Thenable<void>)[]): Promise<vscode.TextDocument> {
+  const uri = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, name);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  cleanups.push(() => vscode.workspace.fs.delete(uri));
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc);
+  return doc;
+}
+
+const SEED_HEAD = 'machine cores 2 threads 4\nkernel buggy\nguest vm radix vcpus 2\ntask X in vm pages p\n';
+
+export function registerSuite(): void {
+  suite('tlbscn extension (in the extension host)', () => {
+    const cleanups: (() => Thenable<void>)[] = [];
+    let api: TlbscnApi;
+
+    suiteSetup(async () => {
+      const ext = vscode.extensions.all.find((e) => e.packageJSON.name === 'tlbscn');
+      assert.ok(ext, 'the tlbscn extension is loaded');
+      api = (await ext.activate()) as TlbscnApi;
+    });
+
+    teardown(async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      while (cleanups.length) await cleanups.pop()!();
+    });
+
+    test('a .tlbscn file gets the tlbscn language', async () => {
+      const doc = await vscode.workspace.openTextDocument(await sample('seed-a29ebeaf.tlbscn'));
+      assert.equal(doc.languageId, 'tlbscn');
+    });
+
+    test('the language server reports a typo as an error on its line', async () => {
+      const doc = await scratch('typo.tlbscn', `${SEED_HEAD}run vm.vcpu0 on cpu0\nacess X p\n`, cleanups);
+      const diags = await waitFor('diagnostics', () => {
+        const d = vscode.languages.getDiagnostics(doc.uri).filter((x) => x.severity === vscode.DiagnosticSeverity.Error);
+        return d.length ? d : undefined;
+      });
+      assert.equal(diags[0].range.start.line, 5);
+    });
+
+    test('completion after `run ` offers the declared vcpus', async () => {
+      const doc = await scratch('complete.tlbscn', `${SEED_HEAD}run `, cleanups);
+      const end = doc.lineAt(doc.lineCount - 1).range.end;
+      const labels = await waitFor('vcpu completions', async () => {
+        const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', doc.uri, end);
+        const l = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+        return l.includes('vm.vcpu0') ? l : undefined;
+      });
+      assert.ok(labels.includes('vm.vcpu1'), labels.join(' '));
+    });
+
+    test('Run prints the trace and returns the stale access', async () => {
+      const run = await vscode.commands.executeCommand<RunResult>('tlbscn.run', await sample('seed-a29ebeaf.tlbscn'));
+      assert.equal(run.kernel, 'buggy');
+      assert.equal(run.stale, 1);
+      assert.deepEqual(run.expectations.filter((e) => !e.passed), []);
+    });
+
+    test('Run under every kernel variant gives one row per variant', async () => {
+      const rows = await vscode.commands.executeCommand<KernelRow[]>('tlbscn.runAllKernels', await sample('seed-a29ebeaf.tlbscn'));
+      assert.deepEqual(rows.map((r) => r.kernel), ['buggy', 'early-clear', 'fixed', 'fixed-smt8']);
+      assert.equal(rows[0].stale, 1);
+      assert.equal(rows[0].firstStale, 36);
+    });
+
+    test('Explore interleavings finds the early-clear race', async () => {
+      const result = await vscode.commands.executeCommand<ExploreResult>('tlbscn.explore', await sample('early-clear-race.tlbscn'));
+      assert.ok(result.counterexample, 'a stale schedule');
+      assert.ok(result.counterexample.run.stale > 0);
+    });
+
+    test('F5 on the seed stops at the stale access, with need_tlb_flush and the TLBs in Variables', async () => {
+      const uri = await sample('seed-a29ebeaf.tlbscn');
+      await vscode.window.showTextDocument(uri);
+      const seen: DebugProtocol.ProtocolMessage[] = [];
+      const tracker = vscode.debug.registerDebugAdapterTrackerFactory('tlbscn', {
+        createDebugAdapterTracker: () => ({ onDidSendMessage: (m: DebugProtocol.ProtocolMessage) => void seen.push(m) }),
+      });
+      cleanups.push(async () => tracker.dispose());
+      // Without a launch.json, F5 sends a configuration with no request: the provider fills it in.
+      assert.ok(await vscode.debug.startDebugging(undefined, { type: 'tlbscn', request: '', name: '' }), 'startDebugging');
+      const stopped = await waitFor('stopped event', () =>
+        seen.find((m): m is DebugProtocol.StoppedEvent => m.type === 'event' && (m as DebugProtocol.Event).event === 'stopped'),
+      );
+      assert.equal(stopped.body.reason, 'exception');
+      const session = vscode.debug.activeDebugSession!;
+      cleanups.push(() => vscode.debug.stopDebugging(session));
+      const { stackFrames } = await session.customRequest('stackTrace', { threadId: stopped.body.threadId ?? 1 });
+      assert.equal(stackFrames[0].line, 36, 'stopped on the key access');
+      const { scopes } = await session.customRequest('scopes', { frameId: stackFrames[0].id });
+      const names: string[] = [];
+      const walk = async (ref: number, depth: number): Promise<void> => {
+        const { variables } = await session.customRequest('variables', { variablesReference: ref });
+        for (const v of variables as DebugProtocol.Variable[]) {
+          names.push(`${v.name} = ${v.value}`);
+          if (v.variablesReference && depth < 2) await walk(v.variablesReference, depth + 1);
+        }
+      };
+      for (const s of scopes as DebugProtocol.Scope[]) {
+        names.push(s.name);
+        await walk(s.variablesReference, 0);
+      }
+      const all = names.join('\n');
+      assert.match(all, /need_tlb_flush/);
+      assert.match(all, /core0/i);
+      assert.match(all, /^lpid = 1$/m);
+      // The Variables pane's context menu command: the adapter formats numbers in hex from now on.
+      await vscode.commands.executeCommand('tlbscn.toggleFormatting');
+      names.length = 0;
+      for (const s of scopes as DebugProtocol.Scope[]) await walk(s.variablesReference, 0);
+      assert.match(names.join('\n'), /^lpid = 0x1$/m);
+    });
+
+    test('F5 refuses a scenario with errors', async () => {
+      await scratch('broken.tlbscn', `${SEED_HEAD}run vm.vcpu9 on cpu0\n`, cleanups);
+      assert.equal(await vscode.debug.startDebugging(undefined, { type: 'tlbscn', request: '', name: '' }), false);
+    });
+
+    test('the Testing view lists the samples, one test per kernel variant they name', async () => {
+      await api.tests.discover();
+      const files = itemsOf(api.tests.controller.items);
+      const seed = files.find((i) => i.label.endsWith('seed-a29ebeaf.tlbscn'));
+      assert.ok(seed, files.map((f) => f.label).join(' '));
+      assert.deepEqual(itemsOf(seed.children).map((c) => c.label), ['under buggy', 'under early-clear', 'under fixed', 'under fixed-smt8']);
+    });
+  });
+}
+
+function itemsOf(items: vscode.TestItemCollection): vscode.TestItem[] {
+  const all: vscode.TestItem[] = [];
+  items.forEach((i) => void all.push(i));
+  return all;
+}

@@ -1,0 +1,133 @@
+// What the VS Code manifest (package.json `contributes` & co.) promises that
+// only a running VS Code would otherwise reveal: every file it names exists
+// after the build and goes into the .vsix, every required launch attribute is
+// filled, the grammar's scope is the language's, every command it shows is
+// registered by the client, and the settings match the language server's.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const contributes = pkg.contributes;
+
+/** Every file the manifest names (relative to the package root). */
+function namedFiles(): string[] {
+  const files = [pkg.main, pkg.icon];
+  for (const l of contributes.languages) {
+    files.push(l.configuration);
+    if (l.icon) files.push(l.icon.light, l.icon.dark);
+  }
+  for (const g of contributes.grammars) files.push(g.path);
+  for (const d of contributes.debuggers) files.push(d.program);
+  return [...new Set(files.filter((f): f is string => typeof f === 'string').map((f) => path.posix.normalize(f)))];
+}
+
+/** The client's sources, where commands are registered. */
+function clientSources(): string {
+  const dir = path.join(root, 'client', 'src');
+  const all: string[] = [];
+  const walk = (d: string) => {
+    for (const f of readdirSync(d)) {
+      const p = path.join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (f.endsWith('.ts')) all.push(readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return all.join('\n');
+}
+
+test('every file the manifest names exists after the build', () => {
+  const missing = namedFiles().filter((f) => !existsSync(path.join(root, f)));
+  assert.deepEqual(missing, [], 'run `npm run build` first; these are named but missing');
+});
+
+test('every file the manifest names goes into the .vsix, and no source, test or map does', async () => {
+  // vsce's own file list (what `vsce ls` prints), from .vscodeignore.
+  const { listFiles } = require('@vscode/vsce/out/package.js');
+  const packaged: string[] = await listFiles({ cwd: root, dependencies: false });
+  const notPackaged = namedFiles().filter((f) => !packaged.includes(f));
+  assert.deepEqual(notPackaged, []);
+  const unwanted = packaged.filter((f) => /\.(ts|map|tlbscn)$|^(client|core|server|adapter|cli|test|e2e|node_modules|dist\/test)\//.test(f));
+  assert.deepEqual(unwanted, []);
+});
+
+test('the language, its grammar and its configuration agree', () => {
+  const [language] = contributes.languages;
+  assert.equal(language.id, 'tlbscn');
+  assert.deepEqual(language.extensions, ['.tlbscn']);
+  const [grammar] = contributes.grammars;
+  assert.equal(grammar.language, language.id);
+  assert.equal(grammar.scopeName, `source.${language.id}`);
+  const tm = JSON.parse(readFileSync(path.join(root, grammar.path), 'utf8'));
+  assert.equal(tm.scopeName, grammar.scopeName, 'the grammar file declares the scope the manifest names');
+  const config = JSON.parse(readFileSync(path.join(root, language.configuration), 'utf8'));
+  assert.deepEqual(config.brackets, [['{', '}']]);
+  assert.ok(contributes.breakpoints.some((b: { language: string }) => b.language === language.id));
+});
+
+test('every required launch attribute has a default, and every shipped configuration sets it', () => {
+  const [debug] = contributes.debuggers;
+  assert.equal(debug.type, 'tlbscn');
+  const launch = debug.configurationAttributes.launch;
+  assert.ok(launch.required.length > 0);
+  for (const attr of launch.required) {
+    assert.ok(launch.properties[attr], `${attr} is described`);
+    assert.notEqual(launch.properties[attr].default, undefined, `${attr} has a default`);
+  }
+  // F5 with no launch.json sends an empty configuration; client/src/debugConfig.ts fills `program`.
+  assert.match(clientSources(), /config\.program = active\.fsPath/);
+  const shipped = [...debug.initialConfigurations, ...debug.configurationSnippets.map((s: { body: object }) => s.body)];
+  for (const c of shipped) for (const attr of launch.required) assert.ok(attr in c, `${JSON.stringify(c)} sets ${attr}`);
+  for (const attr of ['program', 'kernel', 'stopOnEntry', 'trace']) {
+    assert.notEqual(launch.properties[attr]?.default, undefined, `${attr} has a default`);
+  }
+  assert.deepEqual(launch.properties.kernel.enum, ['buggy', 'early-clear', 'fixed', 'fixed-smt8']);
+  assert.equal(launch.properties.kernel.enumDescriptions.length, launch.properties.kernel.enum.length);
+});
+
+test('every contributed command is registered by the client, and every menu names a contributed command', () => {
+  const sources = clientSources();
+  const ids = contributes.commands.map((c: { command: string }) => c.command);
+  for (const id of ids) assert.match(sources, new RegExp(`'${id.replace('.', '\\.')}'`), `${id} is registered in client/src`);
+  for (const [menu, items] of Object.entries(contributes.menus) as [string, { command: string }[]][]) {
+    for (const item of items) assert.ok(ids.includes(item.command), `${menu} names ${item.command}`);
+  }
+  assert.ok(contributes.menus['debug/variables/context'].some((m: { command: string }) => m.command === 'tlbscn.toggleFormatting'));
+});
+
+test('settings: the three the language server and client read, with the server\'s defaults', async () => {
+  const props = contributes.configuration.properties;
+  assert.deepEqual(Object.keys(props).sort(), ['tlbscn.diagnostics.run', 'tlbscn.kernel', 'tlbscn.trace.server']);
+  assert.deepEqual(props['tlbscn.trace.server'].enum, ['off', 'messages', 'verbose']);
+  const protocol = path.join(root, 'server', 'src', 'protocol.ts');
+  if (existsSync(protocol)) {
+    const { DEFAULT_SETTINGS } = await import(protocol);
+    assert.equal(props['tlbscn.kernel'].default, DEFAULT_SETTINGS.kernel);
+    assert.equal(props['tlbscn.diagnostics.run'].default, DEFAULT_SETTINGS.diagnostics.run);
+  }
+});
+
+test('engines.vscode accepts VS Code 1.100 and is no older than the API the client is typed against', () => {
+  const range: string = pkg.engines.vscode;
+  const m = /^\^(\d+)\.(\d+)\.\d+$/.exec(range);
+  assert.ok(m, `engines.vscode ${range} is a caret range`);
+  assert.equal(m[1], '1');
+  assert.ok(Number(m[2]) <= 100, 'accepts 1.100 (code-server 4.100.3 in e2e)');
+  const types = JSON.parse(readFileSync(path.join(root, 'node_modules', '@types', 'vscode', 'package.json'), 'utf8')).version;
+  assert.ok(Number(m[2]) >= Number(types.split('.')[1]), `@types/vscode ${types} is not newer than engines.vscode ${range}`);
+  const client = JSON.parse(readFileSync(path.join(root, 'node_modules', 'vscode-languageclient', 'package.json'), 'utf8'));
+  assert.equal(client.version.split('.')[0], '9');
+  assert.ok(Number(m[2]) >= Number(/\^1\.(\d+)/.exec(client.engines.vscode)![1]), `vscode-languageclient needs ${client.engines.vscode}`);
+});
+
+test('activation covers the language, the debugger and the Testing view', () => {
+  // onLanguage:tlbscn and onCommand:* are implied by contributes since VS Code 1.74.
+  for (const e of ['onDebugResolve:tlbscn', 'onDebugDynamicConfigurations:tlbscn', 'workspaceContains:**/*.tlbscn']) {
+    assert.ok(pkg.activationEvents.includes(e), e);
+  }
+  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
+});
