@@ -6,18 +6,36 @@ import type { Range } from './ast';
 
 export type TokenKind = 'word' | '{' | '}' | ';' | ':';
 
-export interface Token {
-  kind: TokenKind;
-  text: string;
-  range: Range;
+/**
+ * A token, which the parser keeps as the AST's `Word`. Its range is built
+ * when asked for: a long file's AST holds a token for every word, and three
+ * range objects each would triple what the heap has to carry.
+ */
+export class Token {
+  constructor(
+    readonly kind: TokenKind,
+    readonly text: string,
+    readonly line: number,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  get range(): Range {
+    return { start: { line: this.line, character: this.start }, end: { line: this.line, character: this.end } };
+  }
+
+  /** Plain data for JSON: a Word as the AST describes it. */
+  toJSON(): { text: string; range: Range } {
+    return { text: this.text, range: this.range };
+  }
 }
 
 export interface LexedLine {
   tokens: Token[];
   /** `# ...` to the end of the line, if any. */
   comment?: { text: string; start: number };
-  /** Characters that are neither words, punctuation nor white space. */
-  bad: { character: number; text: string }[];
+  /** Characters that are neither words, punctuation nor white space (absent when there are none). */
+  bad?: { character: number; text: string }[];
 }
 
 const enum Char {
@@ -38,20 +56,31 @@ function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
+/**
+ * One copy of each word: a scenario repeats a few dozen words (keywords,
+ * names, `cpu4`) over and over, and a long file's tokens would otherwise each
+ * hold a string of their own. Bounded, so arbitrary input cannot grow it.
+ */
+const words = new Map<string, string>();
+const MAX_INTERNED = 4096;
+
+function intern(word: string): string {
+  const known = words.get(word);
+  if (known !== undefined) return known;
+  if (words.size < MAX_INTERNED && word.length <= 32) words.set(word, word);
+  return word;
+}
+
 // Words may contain '.' and '-' inside (`web.vcpu0`, `early-clear`,
 // `tlb-sets`, `v4.10`) but not at either end; ':' always stands alone so that
 // `cpu2:` and `X:D` split. Hand-written: this runs on every line of every
 // keystroke's re-parse.
 export function lexLine(text: string, line: number): LexedLine {
   const tokens: Token[] = [];
-  const bad: LexedLine['bad'] = [];
+  let bad: LexedLine['bad'];
   let comment: LexedLine['comment'];
   const n = text.length;
   let i = 0;
-  const span = (start: number, end: number): Range => ({
-    start: { line, character: start },
-    end: { line, character: end },
-  });
   while (i < n) {
     const c = text.charCodeAt(i);
     if (c === Char.Space || c === Char.Tab || c === Char.Cr) {
@@ -61,7 +90,7 @@ export function lexLine(text: string, line: number): LexedLine {
       break;
     } else if (c === Char.OpenBrace || c === Char.CloseBrace || c === Char.Semicolon || c === Char.Colon) {
       const t = text[i] as TokenKind;
-      tokens.push({ kind: t, text: t, range: span(i, i + 1) });
+      tokens.push(new Token(t, t, line, i, i + 1));
       i++;
     } else if (isWordChar(c)) {
       const start = i;
@@ -73,13 +102,13 @@ export function lexLine(text: string, line: number): LexedLine {
         else break;
       }
       i = end; // a trailing '.' or '-' is not part of the word
-      tokens.push({ kind: 'word', text: text.slice(start, end), range: span(start, end) });
+      tokens.push(new Token('word', intern(text.slice(start, end)), line, start, end));
     } else {
-      bad.push({ character: i, text: text[i] });
+      (bad ??= []).push({ character: i, text: text[i] });
       i++;
     }
   }
-  return comment ? { tokens, comment, bad } : { tokens, bad };
+  return { tokens, comment, bad };
 }
 
 export function splitLines(text: string): string[] {

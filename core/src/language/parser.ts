@@ -19,7 +19,7 @@ import type {
 } from './ast';
 import { type Diagnostic, error } from './diagnostics';
 import { INVALIDATION_FORMS, OUTCOMES, STATEMENT_KEYWORDS, SYNTAX, type StatementKeyword, nearest } from './keywords';
-import { type Token, lexLine, splitLines } from './lexer';
+import { Token, lexLine, splitLines } from './lexer';
 
 export interface ParseResult {
   file: ScenarioFile;
@@ -58,8 +58,11 @@ class Cursor {
     return this.tokens[this.i];
   }
 
-  lastRange(): Range {
-    return this.tokens[Math.max(0, this.i - 1)]?.range ?? this.lineEnd();
+  /** From the statement's first token to the last one read. */
+  span(): Range {
+    const first = this.tokens[0];
+    const last = this.tokens[this.i - 1];
+    return { start: { line: first.line, character: first.start }, end: { line: last.line, character: last.end } };
   }
 
   private fail(what: string, at?: Token): never {
@@ -80,19 +83,19 @@ class Cursor {
   word(what: string): Word {
     const t = this.next(what);
     if (t.kind !== 'word') this.fail(what, t);
-    return { text: t.text, range: t.range };
+    return t; // a token is a Word already: no copy for every word of a long file
   }
 
   ident(what: string): Word {
     const t = this.next(what);
     if (t.kind !== 'word' || !IDENT.test(t.text)) this.fail(what, t);
-    return { text: t.text, range: t.range };
+    return t; // a token is a Word already: no copy for every word of a long file
   }
 
   literal(text: string): Word {
     const t = this.next(`'${text}'`);
     if (t.text !== text) this.fail(`'${text}'`, t);
-    return { text: t.text, range: t.range };
+    return t; // a token is a Word already: no copy for every word of a long file
   }
 
   /** Consumes the literal if it is next. */
@@ -100,7 +103,7 @@ class Cursor {
     const t = this.tokens[this.i];
     if (t && t.text === text) {
       this.i++;
-      return { text: t.text, range: t.range };
+      return t; // a token is a Word already: no copy for every word of a long file
     }
     return undefined;
   }
@@ -108,27 +111,20 @@ class Cursor {
   number(what: string): Num {
     const t = this.next(what);
     if (t.kind !== 'word' || !NUMBER.test(t.text)) this.fail(what, t);
-    return { value: Number(t.text), range: t.range };
+    return new Valued(Number(t.text), t);
   }
 
   oneOf<T extends string>(choices: readonly T[], what: string): { value: T; range: Range } {
     const t = this.next(what);
     if (!choices.includes(t.text as T)) this.fail(what, t);
-    return { value: t.text as T, range: t.range };
+    return new Valued(t.text as T, t);
   }
 
   vcpu(): VcpuRef {
     const t = this.next('<guest>.vcpu<N>');
     const m = VCPU_REF.exec(t.text);
     if (!m) this.fail('<guest>.vcpu<N>', t);
-    const start = t.range.start;
-    const dot = start.character + m[1].length;
-    return {
-      guest: { text: m[1], range: { start, end: { line: start.line, character: dot } } },
-      index: Number(m[2]),
-      indexRange: { start: { line: start.line, character: dot + 1 }, end: t.range.end },
-      range: t.range,
-    };
+    return new VcpuNode(t, m[1], Number(m[2]));
   }
 
   place(kinds: readonly ('cpu' | 'core')[]): PlaceRef {
@@ -136,7 +132,7 @@ class Cursor {
     const t = this.next(what);
     const m = PLACE_REF.exec(t.text);
     if (!m || !kinds.includes(m[1] as 'cpu' | 'core')) this.fail(what, t);
-    return { kind: m[1] as 'cpu' | 'core', index: Number(m[2]), range: t.range };
+    return new PlaceNode(m[1] as 'cpu' | 'core', Number(m[2]), t);
   }
 
   end(): void {
@@ -150,6 +146,54 @@ class Cursor {
         ),
       );
     }
+  }
+}
+
+// AST nodes that keep their token and build ranges when asked (see Token).
+
+/** A number or a choice, with the token it was read from. */
+class Valued<T> {
+  constructor(
+    readonly value: T,
+    private readonly token: Token,
+  ) {}
+
+  get range(): Range {
+    return this.token.range;
+  }
+}
+
+class PlaceNode implements PlaceRef {
+  constructor(
+    readonly kind: 'cpu' | 'core',
+    readonly index: number,
+    private readonly token: Token,
+  ) {}
+
+  get range(): Range {
+    return this.token.range;
+  }
+}
+
+/** `<guest>.vcpu<N>`: the guest part is a word of its own, for navigation and rename. */
+class VcpuNode implements VcpuRef {
+  readonly guest: Word;
+
+  constructor(
+    private readonly token: Token,
+    guest: string,
+    readonly index: number,
+  ) {
+    this.guest = new Token('word', guest, token.line, token.start, token.start + guest.length);
+  }
+
+  get indexRange(): Range {
+    const t = this.token;
+    return { start: { line: t.line, character: t.start + this.guest.text.length + 1 }, end: { line: t.line, character: t.end } };
+  }
+
+  get range(): Range {
+    return this.token.range;
   }
 }
 
@@ -168,11 +212,11 @@ function parseStatement(tokens: Token[], lineEnd: () => Range): Statement {
     );
   }
   const c = new Cursor(tokens, 1, keyword, lineEnd);
-  const kw: Word = { text: head.text, range: head.range };
+  const kw: Word = head;
   // each node is built whole, with its keyword, then its range is completed
   const finish = (node: Statement): Statement => {
     c.end();
-    node.range = cover(head.range, c.lastRange());
+    node.range = c.span();
     return node;
   };
   switch (keyword) {
@@ -385,7 +429,7 @@ function parseLines(lines: string[], from: number, statements: Statement[], comm
         range: { start: { line, character: lexed.comment.start }, end: { line, character: lineText.length } },
       });
     }
-    for (const b of lexed.bad) {
+    for (const b of lexed.bad ?? []) {
       diagnostics.push(
         error(
           { start: { line, character: b.character }, end: { line, character: b.character + 1 } },

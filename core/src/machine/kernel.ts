@@ -238,7 +238,7 @@ export class Kernel {
       case 'enter_guest':
         return this.enterGuest(op.vcpu, op.cpu);
       case 'event':
-        return this.guestEvent(op.event, op.cpu);
+        return this.guestEvent(op.event);
     }
   }
 
@@ -411,7 +411,8 @@ export class Kernel {
     return cpu >= 0 ? cpu : undefined;
   }
 
-  private guestEvent(e: Extract<Op, { op: 'event' }>['event'], cpu: number): StepOutcome {
+  /** A guest event acts from the cpu its task (or vcpu) is on when it runs, not when it was queued. */
+  private guestEvent(e: Extract<Op, { op: 'event' }>['event']): StepOutcome {
     switch (e.kind) {
       case 'stop': {
         const vcpu = vcpuName(e.vcpu);
@@ -429,7 +430,6 @@ export class Kernel {
       const why = task.vcpu === undefined ? 'is not current on any vcpu' : `is current on ${task.guest}.vcpu${task.vcpu}, which is not running`;
       return { text: () => `${e.kind}: task ${taskName} ${why}`, follow: NO_OPS, error: `'${e.kind}' by task '${taskName}', which ${why}` };
     }
-    void cpu;
     switch (e.kind) {
       case 'access':
         return this.access(taskName, e.page.text, acting, e.range.start.line);

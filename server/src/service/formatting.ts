@@ -45,7 +45,7 @@ export function formatDocument(analysis: Analysis): TextEdit[] {
   };
   lexed.forEach((l, i) => {
     const t = l.tokens;
-    if (l.bad.length > 0 || t.length === 0) return;
+    if (l.bad || t.length === 0) return;
     if (lanes && isLane(t)) {
       lanes.push(i);
       if (t[t.length - 1].kind === '}') closeBlock();
@@ -63,7 +63,7 @@ export function formatDocument(analysis: Analysis): TextEdit[] {
     const current = text.slice(0, end);
     const comment = lexed[i].comment;
     let next = code[i];
-    if (next === undefined) next = lexed[i].bad.length > 0 ? current : current.trimEnd();
+    if (next === undefined) next = lexed[i].bad ? current : current.trimEnd();
     else if (comment) next += ' '.repeat(Math.max(1, comment.start - next.length)) + comment.text.trimEnd();
     if (next !== current) edits.push({ range: { start: { line: i, character: 0 }, end: { line: i, character: end } }, newText: next });
   });
