@@ -9,7 +9,7 @@
 import type { SimpleEvent } from '../language/ast';
 import { vcpuName } from '../language/ast';
 import type { Scenario } from '../language/checker';
-import { type Change, type GuestState, type MachineState, type PageState, type TlbEntry, type VcpuState, tlbKey } from './state';
+import { type Change, type GuestState, type MachineState, type PageState, type TaskState, type TlbEntry, type VcpuState, tlbKey } from './state';
 import type { AccessRecord, EntryTestRecord, FlushRecord, Frame, MoveRecord } from './trace';
 import { type KernelVariant, groupMembers, representative } from './variants';
 
@@ -62,6 +62,8 @@ export class Kernel {
   changes: Change[] | undefined;
 
   private readonly vcpus = new Map<string, VcpuState>();
+  /** task → page → its TLB key, made once: the key is looked up on every access. */
+  private readonly keys = new Map<string, Map<string, string>>();
   private readonly guestOfVcpu = new Map<string, GuestState>();
 
   constructor(
@@ -77,6 +79,14 @@ export class Kernel {
         this.guestOfVcpu.set(`${g.name}.vcpu${v.index}`, g);
       }
     }
+  }
+
+  private keyOf(task: TaskState, page: string): string {
+    let pages = this.keys.get(task.name);
+    if (!pages) this.keys.set(task.name, (pages = new Map()));
+    let key = pages.get(page);
+    if (key === undefined) pages.set(page, (key = tlbKey(this.state.guests.get(task.guest)!.lpid, task.pid, page)));
+    return key;
   }
 
   private vcpu(name: string): VcpuState {
@@ -473,7 +483,7 @@ export class Kernel {
     const t = this.state.topology;
     const domain = t.tlbDomainOf(cpu);
     const dname = () => t.tlbDomainName(domain);
-    const entry = this.state.tlbs[domain].get(tlbKey(g.lpid, task.pid, page));
+    const entry = this.state.tlbs[domain].get(this.keyOf(task, page));
     const pte = task.pages.get(page)!;
     // built whole, without spreads: this is the hottest path of a long run
     const record = (outcome: AccessRecord['outcome'], frame?: number, used?: TlbEntry): AccessRecord => ({
