@@ -8,7 +8,7 @@
 // `core0.even`); `.name` reads a field; `has`/`lacks` ask a TLB about a
 // `task:page`; `&&`/`and`, `||`/`or`, `!`/`not`, comparisons and `&` combine.
 
-import type { MachineState, TlbEntry } from '../../core/src/index';
+import { type MachineState, type TlbEntry, tlbKey } from '../../core/src/index';
 
 export type Value =
   | { t: 'num'; v: number }
@@ -401,7 +401,7 @@ function tlbHas(domain: number, what: Value, state: MachineState): boolean {
   if (!task) throw new ExpressionError(`unknown task '${what.task}'`);
   if (!task.pages.has(what.page)) throw new ExpressionError(`task ${what.task} has no page '${what.page}'`);
   const lpid = state.guests.get(task.guest)!.lpid;
-  return state.tlbs[domain].has(`${lpid}/${task.pid}/${what.page}`);
+  return state.tlbs[domain].has(tlbKey(lpid, task.pid, what.page));
 }
 
 function asTlb(v: Value, state: MachineState): number {
