@@ -142,6 +142,8 @@ export class Simulation {
     return {
       kernel: this.variant.name,
       steps: this.steps,
+      events: this.eventCount,
+      microSteps: this.stepCount,
       accesses: this.accesses,
       expectations: this.expectations,
       errors: this.errors,

@@ -99,7 +99,11 @@ export interface RuntimeError {
 
 export interface RunResult {
   kernel: string;
+  /** The recorded micro-steps (empty in an outcomes-only run). */
   steps: MicroStep[];
+  /** How many events and micro-steps ran (recorded or not). */
+  events: number;
+  microSteps: number;
   accesses: AccessRecord[];
   expectations: ExpectationResult[];
   errors: RuntimeError[];
