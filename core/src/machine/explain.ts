@@ -25,12 +25,9 @@ export function explainStale(sim: Simulation, access: AccessRecord): string {
   }
 
   // Steps since the entry was filled, in this TLB domain's terms.
-  const fill = fillStep(sim, access);
-  const since = sim.notable.filter((s) => s.index > fill);
+  const since = sim.notable.filter((s) => s.index > entry.filledStep);
   const movesAway = since.filter((s) => s.move && s.move.guest === entry.guest && t.tlbDomainOf(s.move.from) === domain && t.tlbDomainOf(s.move.to) !== domain);
   const leftBy = movesAway[movesAway.length - 1]?.move;
-  const sweeps = since.filter((s) => s.flush && s.flush.domain === domain && s.flush.guest === entry.guest);
-  const sweptSet = sweeps.some((s) => s.flush!.set === entry.set && s.flush!.removed > 0);
   const early = [...since].reverse().find((s) => s.entryTest?.clearedBeforeFlush && t.tlbDomainOf(s.entryTest.cpu) === domain && s.entryTest.guest === entry.guest);
 
   if (!leftBy) {
@@ -40,20 +37,17 @@ export function explainStale(sim: Simulation, access: AccessRecord): string {
     parts.push(`when ${leftBy.vcpu} moved cpu${leftBy.from} → cpu${leftBy.to}, ${how}, so no need_tlb_flush bit asked ${dname} to flush LPID ${entry.lpid}`);
   } else if (!sim.variant.flushedMmus.includes(sim.state.guests.get(entry.guest)!.mmu)) {
     parts.push(`need_tlb_flush[${leftBy.markedBit}] was set, but this kernel's entry sweep only removes HPT-format entries`);
-  } else if (early && !sweptSet) {
-    const swept = sweeps.filter((s) => s.flush!.cpu === early.entryTest!.cpu).map((s) => s.flush!.set);
+  } else if (early) {
+    // a sweep of this set after the fill would have removed the entry: this one had not got there
+    const n = early.entryTest!.sweptSets;
+    const swept = n === 0 ? 'no set' : n === 1 ? 'set 0' : `sets 0-${n - 1}`;
     parts.push(
-      `cpu${early.entryTest!.cpu} cleared need_tlb_flush[${early.entryTest!.bit}] before its sweep (${sim.variant.name}) and had swept ${swept.length ? `sets ${swept.join(', ')}` : 'no set'} but not set ${entry.set} yet; cpu${access.cpu} found the bit clear and entered without flushing`,
+      `cpu${early.entryTest!.cpu} cleared need_tlb_flush[${early.entryTest!.bit}] before its sweep (${sim.variant.name}) and had swept ${swept} but not set ${entry.set} yet; cpu${access.cpu} found the bit clear and entered without flushing`,
     );
   } else {
     parts.push(`need_tlb_flush[${leftBy.markedBit}] was set when ${leftBy.vcpu} left, but no entry on ${dname} swept set ${entry.set} before this access`);
   }
   return sentence(parts);
-}
-
-function fillStep(sim: Simulation, access: AccessRecord): number {
-  const fill = sim.accesses.find((a) => a.entry === access.entry && a.outcome === 'miss');
-  return fill?.step ?? -1;
 }
 
 function sentence(parts: string[]): string {

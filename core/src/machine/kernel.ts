@@ -60,6 +60,10 @@ export class Kernel {
    * travel); undefined in an outcomes-only run, which then builds no record.
    */
   changes: Change[] | undefined;
+  /** Index of the micro-step being executed (set by the simulation). */
+  step = 0;
+  /** The entry test whose sweep each cpu is running, so explanations can say how far it got. */
+  private readonly sweeping = new Map<number, EntryTestRecord>();
 
   private readonly vcpus = new Map<string, VcpuState>();
   /** task → page → its TLB key, made once: the key is looked up on every access. */
@@ -368,11 +372,12 @@ export class Kernel {
     const bit = representative(t, op.cpu, this.variant.entryBit);
     const wasSet = g.needTlbFlush[bit];
     const early = wasSet && this.variant.clear === 'before-flush';
-    const entryTest: EntryTestRecord = { guest: g.name, cpu: op.cpu, bit, wasSet, clearedBeforeFlush: early };
+    const entryTest: EntryTestRecord = { guest: g.name, cpu: op.cpu, bit, wasSet, clearedBeforeFlush: early, sweptSets: 0 };
     if (!wasSet) {
       return { text: () => `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is clear, no flush`, follow: NO_OPS, entryTest };
     }
     if (early) this.setBit(g.name, 'needTlbFlush', bit, false);
+    this.sweeping.set(op.cpu, entryTest);
     const follow: Op[] = [];
     for (let set = 0; set < t.tlbSets; set++) {
       follow.push({ op: 'flush_set', guest: g.name, set, bit, cpu: op.cpu, line: op.line, frames: this.callee(op.frames, op.line, () => `flush set ${set} of ${t.tlbSets}`, 'kvmppc_hv_entry') });
@@ -392,6 +397,8 @@ export class Kernel {
     const t = this.state.topology;
     const domain = t.tlbDomainOf(op.cpu);
     const knows = this.variant.flushedMmus.includes(g.mmu);
+    const test = this.sweeping.get(op.cpu);
+    if (test) test.sweptSets = op.set + 1;
     // The pre-fix sweep is an HPT-format tlbiel: it removes no radix entries.
     const removed = knows ? this.removeEntries(domain, (e) => e.lpid === g.lpid && e.set === op.set) : [];
     const what = removed.length ? ` (removed ${removed.map((e) => `${e.task}:${e.page}`).join(', ')})` : '';
@@ -514,7 +521,7 @@ export class Kernel {
       return { text: () => `${taskName} touches ${page} on cpu${cpu}: fault (no TLB entry, page unmapped) — a correct guest page fault`, follow: NO_OPS, access: record('fault') };
     }
     const set = t.setOfPage(this.scenario.tasks.get(taskName)!.pages.indexOf(page));
-    const fresh: TlbEntry = { lpid: g.lpid, pid: task.pid, guest: g.name, task: taskName, page, frame: pte.frame, set, filledLine: line };
+    const fresh: TlbEntry = { lpid: g.lpid, pid: task.pid, guest: g.name, task: taskName, page, frame: pte.frame, set, filledLine: line, filledStep: this.step };
     this.insertEntry(domain, fresh);
     return {
       text: () => `${taskName} touches ${page} on cpu${cpu}: miss, table walk → ${dname()} TLB caches lpid ${g.lpid} pid ${task.pid} ${page} → frame ${pte.frame} (set ${set})`,

@@ -78,8 +78,8 @@ export class Simulation {
   private lastAccess: AccessRecord | undefined;
   /** Micro-steps executed so far (recorded or not). */
   private stepCount = 0;
-  /** The steps explanations read: moves, entry tests, flushes (kept in both modes). */
-  readonly notable: Pick<MicroStep, 'index' | 'move' | 'entryTest' | 'flush'>[] = [];
+  /** The steps explanations read: moves between TLB domains, entry tests that clear early (kept in both modes). */
+  readonly notable: Pick<MicroStep, 'index' | 'move' | 'entryTest'>[] = [];
 
   /**
    * `record: false` runs for outcomes only (accesses, expectations, errors,
@@ -239,11 +239,13 @@ export class Simulation {
 
   private execute(op: Op, event: number, lane: number | undefined) {
     this.kernel.changes = this.recording ? [] : undefined;
+    this.kernel.step = this.stepCount;
     const outcome = this.kernel.execute(op);
     const index = this.stepCount++;
-    if (outcome.move || outcome.entryTest || outcome.flush) {
-      this.notable.push({ index, move: outcome.move, entryTest: outcome.entryTest, flush: outcome.flush });
-    }
+    // what explanations of stale accesses read: moves between TLB domains, early clears
+    const t = this.state.topology;
+    if (outcome.move && t.tlbDomainOf(outcome.move.from) !== t.tlbDomainOf(outcome.move.to)) this.notable.push({ index, move: outcome.move });
+    if (outcome.entryTest?.clearedBeforeFlush) this.notable.push({ index, entryTest: outcome.entryTest });
     const access = outcome.access;
     if (access) {
       access.step = index;

@@ -18,8 +18,9 @@ export interface TlbEntry {
   page: string;
   frame: number;
   set: number;
-  /** Scenario line of the access that filled it (0-based). */
+  /** Scenario line of the access that filled it (0-based), and that access's micro-step. */
   filledLine: number;
+  filledStep: number;
 }
 
 export interface VcpuState {

@@ -51,6 +51,8 @@ export interface EntryTestRecord {
   bit: number;
   wasSet: boolean;
   clearedBeforeFlush: boolean;
+  /** Sets swept so far by the flush this test started (it grows as the sweep goes on). */
+  sweptSets: number;
 }
 
 export interface FlushRecord {
