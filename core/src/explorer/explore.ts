@@ -45,7 +45,7 @@ export function explore(scenario: Scenario, override?: KernelName, limit = 1_000
       const at = taken.length;
       if (ready.length === 1) return 0; // no decision
       if (at >= prefix.length) {
-        const key = stateKey(sim.state, lanes, sim.accesses.length ? sim.accesses[sim.accesses.length - 1].outcome : '');
+        const key = stateKey(sim.state, lanes, sim.lastOutcome ?? '');
         if (seen.has(key)) throw new Pruned();
         seen.add(key);
         if (seen.size >= limit) throw new Pruned();

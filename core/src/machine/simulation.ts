@@ -82,9 +82,10 @@ export class Simulation {
   readonly notable: Pick<MicroStep, 'index' | 'move' | 'entryTest'>[] = [];
 
   /**
-   * `record: false` runs for outcomes only (accesses, expectations, errors,
-   * explanations): no step records, texts or change journal, for the
-   * explorer and for diagnostics as you type.
+   * `record: false` runs for outcomes only (stale accesses, expectations,
+   * errors, explanations): no step records, texts or change journal, and of
+   * the accesses only the stale ones; for the explorer and for diagnostics as
+   * you type.
    */
   constructor(
     readonly scenario: Scenario,
@@ -126,6 +127,11 @@ export class Simulation {
     sim.stepCount = cp.stepCount;
     sim.eventCount = cp.eventCount;
     return sim;
+  }
+
+  /** The outcome of the last access run so far, if any. */
+  get lastOutcome(): AccessRecord['outcome'] | undefined {
+    return this.lastAccess?.outcome;
   }
 
   private get recording(): boolean {
@@ -250,7 +256,8 @@ export class Simulation {
     if (access) {
       access.step = index;
       if (access.outcome === 'stale') access.explanation = explainStale(this, access);
-      this.accesses.push(access);
+      // an outcomes-only run keeps the stale accesses only (and the last, for `expect`)
+      if (this.recording || access.outcome === 'stale') this.accesses.push(access);
       this.lastAccess = access;
     }
     if (this.recording) {

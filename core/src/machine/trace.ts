@@ -106,6 +106,7 @@ export interface RunResult {
   /** How many events and micro-steps ran (recorded or not). */
   events: number;
   microSteps: number;
+  /** Every access (an outcomes-only run: the stale ones). */
   accesses: AccessRecord[];
   expectations: ExpectationResult[];
   errors: RuntimeError[];
