@@ -35,7 +35,7 @@ export type Op = OpBase &
   );
 
 export interface StepOutcome {
-  /** What happened, in words: built only when the run is recorded. */
+  /** What happened, in words: built only when the run is recorded, right after the step. */
   text: () => string;
   follow: Op[];
   /** An IPI'd thread's trip out of the guest and back in (the scheduler places it). */
@@ -280,20 +280,20 @@ export class Kernel {
     const t = this.state.topology;
     const group = this.variant.movementGroup;
     const prev = v.prevCpu;
-    const name = `kvmppc_prepare_radix_vcpu(${op.vcpu}, cpu${op.cpu})`;
+    const name = () => `kvmppc_prepare_radix_vcpu(${op.vcpu}, cpu${op.cpu})`;
     if (!group) {
       // before a29ebeaf there is no prev_cpu: a move is not noticed at all
       const move: MoveRecord | undefined =
         v.lastCpu >= 0 && t.tlbDomainOf(v.lastCpu) !== t.tlbDomainOf(op.cpu)
           ? { guest: g.name, vcpu: op.vcpu, from: v.lastCpu, to: op.cpu, unmarkedBecause: `${this.variant.name} does not track radix vcpu movement (no prev_cpu, no radix_flush_cpu)` }
           : undefined;
-      return { text: () => `${name}: no movement tracking in ${this.variant.name}`, follow: NO_OPS, ...(move ? { move } : {}) };
+      return { text: () => `${name()}: no movement tracking in ${this.variant.name}`, follow: NO_OPS, ...(move ? { move } : {}) };
     }
     if (prev < 0) {
       this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
-      return { text: () => `${name}: first run, prev_cpu := ${op.cpu}`, follow: NO_OPS };
+      return { text: () => `${name()}: first run, prev_cpu := ${op.cpu}`, follow: NO_OPS };
     }
-    if (prev === op.cpu) return { text: () => `${name}: prev_cpu is cpu${op.cpu}, nothing to do`, follow: NO_OPS };
+    if (prev === op.cpu) return { text: () => `${name()}: prev_cpu is cpu${op.cpu}, nothing to do`, follow: NO_OPS };
     const sameGroup = representative(t, prev, group) === representative(t, op.cpu, group);
     const moved = t.tlbDomainOf(prev) !== t.tlbDomainOf(op.cpu);
     const move: MoveRecord = { guest: g.name, vcpu: op.vcpu, from: prev, to: op.cpu };
@@ -302,12 +302,12 @@ export class Kernel {
         move.unmarkedBecause = `cpu${prev} and cpu${op.cpu} count as one core for ${this.variant.name} (same first thread, cpu${representative(t, prev, group)}), although they use different TLBs (${this.domainName(prev)}, ${this.domainName(op.cpu)})`;
       }
       this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
-      return { text: () => `${name}: cpu${prev} → cpu${op.cpu}, same core: prev_cpu := ${op.cpu}, no flush`, follow: NO_OPS, move };
+      return { text: () => `${name()}: cpu${prev} → cpu${op.cpu}, same core: prev_cpu := ${op.cpu}, no flush`, follow: NO_OPS, move };
     }
     this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
     move.markedBit = representative(t, prev, group);
     return {
-      text: () => `${name}: cpu${prev} → cpu${op.cpu}, another core: radix_flush_cpu(cpu${prev}); prev_cpu := ${op.cpu}`,
+      text: () => `${name()}: cpu${prev} → cpu${op.cpu}, another core: radix_flush_cpu(cpu${prev}); prev_cpu := ${op.cpu}`,
       follow: [{ op: 'radix_flush_cpu', vcpu: op.vcpu, prevCpu: prev, cpu: op.cpu, line: op.line, frames: this.callee(op.frames, op.line, 'radix_flush_cpu', 'radix_flush_cpu') }],
       move,
     };
@@ -332,8 +332,8 @@ export class Kernel {
       line: op.line,
       frames: this.callee(op.frames, op.line, () => `smp_call_function_single(cpu${target})`, 'smp_call_function_single'),
     }));
-    const whom = targets.length ? `IPI ${targets.map((c) => `cpu${c}`).join(', ')}` : `no thread of ${this.domainName(op.prevCpu)} is in ${g.name}, no IPI`;
-    return { text: () => `radix_flush_cpu: set need_tlb_flush[${bit}] of ${g.name}, ${whom}`, follow };
+    const whom = () => (targets.length ? `IPI ${targets.map((c) => `cpu${c}`).join(', ')}` : `no thread of ${this.domainName(op.prevCpu)} is in ${g.name}, no IPI`);
+    return { text: () => `radix_flush_cpu: set need_tlb_flush[${bit}] of ${g.name}, ${whom()}`, follow };
   }
 
   /** The flush IPI: the target leaves the guest, runs the empty cross-call, and re-enters. */
@@ -360,8 +360,7 @@ export class Kernel {
     this.setVcpu(vcpu, 'cpu', cpu);
     this.setVcpu(vcpu, 'lastCpu', cpu);
     this.setBit(g.name, 'cpuInGuest', cpu, true);
-    const note = old && old !== vcpu ? ` (replacing ${old})` : '';
-    return { text: () => `kvmppc_start_thread: ${vcpu} on cpu${cpu}${note}, cpu_in_guest[${cpu}] of ${g.name} set`, follow: NO_OPS };
+    return { text: () => `kvmppc_start_thread: ${vcpu} on cpu${cpu}${old && old !== vcpu ? ` (replacing ${old})` : ''}, cpu_in_guest[${cpu}] of ${g.name} set`, follow: NO_OPS };
   }
 
   /** kvmppc_hv_entry: load LPIDR, test the bit that stands for this cpu, flush if set. */
@@ -401,10 +400,12 @@ export class Kernel {
     if (test) test.sweptSets = op.set + 1;
     // The pre-fix sweep is an HPT-format tlbiel: it removes no radix entries.
     const removed = knows ? this.removeEntries(domain, (e) => e.lpid === g.lpid && e.set === op.set) : [];
-    const what = removed.length ? ` (removed ${removed.map((e) => `${e.task}:${e.page}`).join(', ')})` : '';
-    const format = knows ? '' : ` — HPT-format tlbiel, radix entries untouched`;
     return {
-      text: () => `cpu${op.cpu}: flush LPID ${g.lpid} from ${t.tlbDomainName(domain)} TLB, set ${op.set} of ${t.tlbSets}${what}${format}`,
+      text: () => {
+        const what = removed.length ? ` (removed ${removed.map((e) => `${e.task}:${e.page}`).join(', ')})` : '';
+        const format = knows ? '' : ` — HPT-format tlbiel, radix entries untouched`;
+        return `cpu${op.cpu}: flush LPID ${g.lpid} from ${t.tlbDomainName(domain)} TLB, set ${op.set} of ${t.tlbSets}${what}${format}`;
+      },
       follow: NO_OPS,
       flush: { guest: g.name, cpu: op.cpu, domain, set: op.set, removed: removed.length },
     };
@@ -461,7 +462,7 @@ export class Kernel {
       }
       case 'tlbiel':
       case 'tlbie':
-        return this.invalidate(taskName, e.page?.text, acting, e.kind, 'the guest');
+        return this.invalidate(taskName, e.page?.text, acting, e.kind, () => 'the guest');
     }
   }
 
@@ -479,8 +480,12 @@ export class Kernel {
     }
     const cpu = g.vcpus[index].cpu;
     if (cpu >= 0 && this.state.cpus[cpu].inGuest) this.setCpu(cpu, 'pidr', task.pid);
-    const note = displaced && displaced !== taskName ? `; ${displaced} is now current nowhere` : '';
-    return { text: () => `${guest} schedules ${taskName} on ${guest}.vcpu${index}${cpu >= 0 ? ` (cpu${cpu})` : ''}; mm_cpumask = {${task.vcpuHistory.map((v) => `vcpu${v}`).join(', ')}}${note}`, follow: NO_OPS };
+    return {
+      text: () =>
+        `${guest} schedules ${taskName} on ${guest}.vcpu${index}${cpu >= 0 ? ` (cpu${cpu})` : ''}; mm_cpumask = {${task.vcpuHistory.map((v) => `vcpu${v}`).join(', ')}}` +
+        (displaced && displaced !== taskName ? `; ${displaced} is now current nowhere` : ''),
+      follow: NO_OPS,
+    };
   }
 
   /** The core question: what does the task's translation of the page come from? */
@@ -539,12 +544,13 @@ export class Kernel {
     }
     // mm_is_thread_local(): the guest uses tlbiel only when the mm has only run on one vcpu
     const chosen = form ?? (task.vcpuHistory.length <= 1 ? 'tlbiel' : 'tlbie');
-    const why = form ? 'explicit' : task.vcpuHistory.length <= 1 ? `${taskName} has only run on one vcpu` : `${taskName} has run on ${task.vcpuHistory.length} vcpus`;
+    const ran = task.vcpuHistory.length;
+    const why = () => (form ? 'explicit' : ran <= 1 ? `${taskName} has only run on one vcpu` : `${taskName} has run on ${ran} vcpus`);
     if (chosen === 'none') {
       this.setPte(taskName, page, { changedLine: line, invalidation: 'no invalidation (unmap … none)' });
       return { text: () => `${taskName}: unmap ${page}, no invalidation`, follow: NO_OPS };
     }
-    const result = this.invalidate(taskName, page, cpu, chosen, `the guest (${why})`);
+    const result = this.invalidate(taskName, page, cpu, chosen, () => `the guest (${why()})`);
     const where = chosen === 'tlbiel' ? `tlbiel on ${this.domainName(cpu)} only` : 'tlbie on every TLB';
     this.setPte(taskName, page, { changedLine: line, invalidation: where });
     // keep the pte change ahead of the invalidation in the text
@@ -552,16 +558,22 @@ export class Kernel {
   }
 
   /** tlbiel reaches the TLB of the executing core only; tlbie reaches every TLB. */
-  private invalidate(taskName: string, page: string | undefined, cpu: number, form: 'tlbiel' | 'tlbie', who: string): StepOutcome {
+  private invalidate(taskName: string, page: string | undefined, cpu: number, form: 'tlbiel' | 'tlbie', who: () => string): StepOutcome {
     const task = this.state.tasks.get(taskName)!;
     const g = this.state.guests.get(task.guest)!;
     const t = this.state.topology;
     const domains = form === 'tlbiel' ? [t.tlbDomainOf(cpu)] : Array.from({ length: t.domainCount }, (_, d) => d);
     const match = (e: TlbEntry) => e.lpid === g.lpid && e.pid === task.pid && (page === undefined || e.page === page);
-    const removed = domains.flatMap((d) => this.removeEntries(d, match).map((e) => `${t.tlbDomainName(d)}:${e.page}`));
-    const scope = form === 'tlbiel' ? `${t.tlbDomainName(domains[0])} TLB` : 'every TLB';
-    const what = page ? `${taskName}:${page}` : `all of pid ${task.pid}`;
-    return { text: () => `${who}: ${form} ${what} from cpu${cpu} → ${scope}${removed.length ? ` (removed ${removed.join(', ')})` : ' (nothing cached)'}`, follow: NO_OPS };
+    const removed = domains.flatMap((d) => this.removeEntries(d, match).map((e) => ({ d, e })));
+    return {
+      text: () => {
+        const scope = form === 'tlbiel' ? `${t.tlbDomainName(domains[0])} TLB` : 'every TLB';
+        const what = page ? `${taskName}:${page}` : `all of pid ${task.pid}`;
+        const gone = removed.length ? ` (removed ${removed.map(({ d, e }) => `${t.tlbDomainName(d)}:${e.page}`).join(', ')})` : ' (nothing cached)';
+        return `${who()}: ${form} ${what} from cpu${cpu} → ${scope}${gone}`;
+      },
+      follow: NO_OPS,
+    };
   }
 
   /**
@@ -574,14 +586,14 @@ export class Kernel {
     const g = this.state.guests.get(task.guest)!;
     const t = this.state.topology;
     if (g.vcpus.length === 1) {
-      const result = this.invalidate(taskName, page, cpu, 'tlbiel', 'host');
+      const result = this.invalidate(taskName, page, cpu, 'tlbiel', () => 'host');
       for (let c = 0; c < t.cpuCount; c++) this.setBit(g.name, 'needTlbFlush', c, true);
       const keep = representative(t, cpu, this.variant.hostTlbielKeeps);
       this.setBit(g.name, 'needTlbFlush', keep, false);
       this.setPte(taskName, page, { changedLine: line, invalidation: `host tlbiel on ${this.domainName(cpu)}, other cores marked in need_tlb_flush` });
       return { ...result, text: () => `${taskName}: H_REMOVE ${page}; global_invalidates: one vcpu, running here → ${result.text()}; need_tlb_flush of ${g.name} := all but [${keep}]` };
     }
-    const result = this.invalidate(taskName, page, cpu, 'tlbie', 'host');
+    const result = this.invalidate(taskName, page, cpu, 'tlbie', () => 'host');
     this.setPte(taskName, page, { changedLine: line, invalidation: 'host tlbie on every TLB' });
     return { ...result, text: () => `${taskName}: H_REMOVE ${page}; global_invalidates: ${g.vcpus.length} vcpus → ${result.text()}` };
   }
