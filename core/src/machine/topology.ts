@@ -31,10 +31,13 @@ export class Topology {
     return cpu - this.threadOf(cpu);
   }
 
-  threadsOfCore(cpu: number): number[] {
-    const first = this.firstThreadOfCore(cpu);
-    return Array.from({ length: this.threads }, (_, t) => first + t);
+  /** The threads of `cpu`'s core (a shared array: do not change it). */
+  threadsOfCore(cpu: number): readonly number[] {
+    const core = this.coreOf(cpu);
+    return (this.coreThreads[core] ??= Array.from({ length: this.threads }, (_, t) => core * this.threads + t));
   }
+
+  private readonly coreThreads: number[][] = [];
 
   /** Index of the TLB that `cpu` uses. */
   tlbDomainOf(cpu: number): number {
@@ -47,7 +50,7 @@ export class Topology {
     return this.bigcore ? this.firstThreadOfCore(cpu) + (cpu & 1) : this.firstThreadOfCore(cpu);
   }
 
-  cpusOfTlbDomain(domain: number): number[] {
+  cpusOfTlbDomain(domain: number): readonly number[] {
     if (!this.bigcore) return this.threadsOfCore(domain * this.threads);
     const first = (domain >> 1) * this.threads + (domain & 1);
     return Array.from({ length: this.threads / 2 }, (_, i) => first + 2 * i);

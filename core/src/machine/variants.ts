@@ -109,6 +109,6 @@ export function representative(topology: Topology, cpu: number, group: CpuGroup)
 }
 
 /** The threads of the group `cpu` belongs to (radix_flush_cpu's IPI loop). */
-export function groupMembers(topology: Topology, cpu: number, group: Exclude<CpuGroup, 'thread'>): number[] {
+export function groupMembers(topology: Topology, cpu: number, group: Exclude<CpuGroup, 'thread'>): readonly number[] {
   return group === 'core' ? topology.threadsOfCore(cpu) : topology.cpusOfTlbDomain(topology.tlbDomainOf(cpu));
 }
