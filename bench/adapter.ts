@@ -9,9 +9,9 @@ import * as path from 'node:path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { generateScenario } from './generate';
-import { type Report, median } from './report';
+import { type Report, median, repoRoot } from './report';
 
-const ADAPTER = path.join(__dirname, '..', 'dist', 'adapter.js');
+const ADAPTER = path.join(repoRoot(), 'dist', 'adapter.js');
 
 async function open(program: string, stopOnEntry: boolean): Promise<{ dc: DebugClient; stop: DebugProtocol.StoppedEvent }> {
   const dc = new DebugClient('node', ADAPTER, 'tlbscn');

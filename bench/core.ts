@@ -23,8 +23,9 @@ export async function benchCore(report: Report): Promise<void> {
     ['outcomes only (explorer, diagnostics)', false, 5],
     ['full trace (debugger: texts, frames, change journal)', true, 3],
   ] as const) {
-    const first = simulate(scenario, undefined, { record }); // warm up
+    const first = simulate(scenario, undefined, { record });
     const { events, microSteps } = first;
+    for (let i = 0; i < 2; i++) simulate(scenario, undefined, { record }); // warm up: steady-state throughput
     const ms = median(Array.from({ length: runs }, () => time(() => simulate(scenario, undefined, { record }))[1]));
     report(`simulator, ${mode}: events/s`, events / (ms / 1000), 'events/s', '≥ 1M events/s');
     report(`simulator, ${mode}: micro-steps/s`, microSteps / (ms / 1000), 'steps/s');

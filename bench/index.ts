@@ -1,10 +1,22 @@
 // `npm run bench`: prints every speed figure the issues ask for. Targets are
 // printed beside the figures, never asserted (shared machines vary).
+// It runs bundled by esbuild, like the programs it measures (bench/out/, so
+// that paths relative to the repository still hold); under a TypeScript
+// loader the same code runs several times slower.
 
 import { benchAdapter } from './adapter';
 import { benchCore } from './core';
 import { benchServer } from './server';
 import { report } from './report';
+
+let finished = false;
+// a benchmark whose promise never settles would otherwise end the run quietly, with status 0
+process.on('exit', (code) => {
+  if (!finished && code === 0) {
+    console.error('bench: stopped before every benchmark finished');
+    process.exitCode = 1;
+  }
+});
 
 async function main(): Promise<void> {
   console.log('tlbscn benchmarks', new Date().toISOString(), `node ${process.version}`);
@@ -15,6 +27,7 @@ async function main(): Promise<void> {
   console.log('— debug adapter');
   await benchAdapter(report);
   report('peak memory of the benchmark process (maxRSS)', process.resourceUsage().maxRSS / 1024, 'MB');
+  finished = true;
 }
 
 main().catch((e) => {

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
 // How benchmarks print a figure: name, value, unit, and the target if there is one.
 export type Report = (name: string, value: number, unit: string, target?: string) => void;
 
@@ -9,4 +12,11 @@ export const report: Report = (name, value, unit, target) => {
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
+}
+
+/** The repository root: the benchmarks run bundled (bench/out/) and from source alike. */
+export function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
 }
