@@ -111,3 +111,21 @@ test('a closed pipe is not an error', () => {
   const r = spawnSync('bash', ['-c', `node bin/tlbscn.js run ${seed} --trace | head -1`], { cwd: root, encoding: 'utf8' });
   assert.equal(r.stderr, '');
 });
+
+test('compare: every kernel variant side by side, and as JSON', () => {
+  const r = tlbscn('compare', seed, 'sample-scenarios/smt8-bigcore.tlbscn');
+  assert.equal(r.code, 0);
+  assert.match(r.out, /^scenario\s+buggy\s+early-clear\s+fixed\s+fixed-smt8/m);
+  assert.match(r.out, /seed-a29ebeaf\.tlbscn\s+stale@36\s+no stale\s+no stale\s+no stale/);
+  assert.match(r.out, /smt8-bigcore\.tlbscn\s+stale@\d+\s+stale@\d+\s+stale@\d+\s+no stale/);
+  const [row] = JSON.parse(tlbscn('compare', seed, '--json').out);
+  assert.deepEqual(
+    row.variants.map((v: { kernel: string; stale: number; expectationsFailed: number }) => [v.kernel, v.stale, v.expectationsFailed]),
+    [
+      ['buggy', 1, 0],
+      ['early-clear', 0, 3],
+      ['fixed', 0, 3],
+      ['fixed-smt8', 0, 3],
+    ],
+  );
+});

@@ -3,31 +3,21 @@
 
 import * as vscode from 'vscode';
 import {
-  KERNEL_NAMES,
   explore,
   exploreJson,
   formatDiagnostic,
+  formatKernelTable,
   formatRun,
   simulate,
+  variantRows,
   type ExploreResult,
   type KernelName,
   type RunResult,
+  type VariantRow,
 } from '../../core/src/index';
 import { DEBUG_TYPE, TOGGLE_FORMATTING_REQUEST, scenarioLaunchConfig } from './debugConfig';
 import { displayPath, effectiveKernel, loadScenario, refuseErrors, targetUri, type LoadedScenario } from './scenarios';
 import { selectKernel } from './statusBar';
-
-export interface KernelRow {
-  kernel: KernelName;
-  hit: number;
-  miss: number;
-  fault: number;
-  stale: number;
-  /** 1-based line of the first stale access. */
-  firstStale?: number;
-  expectsPassed: number;
-  expectsFailed: number;
-}
 
 /** The scenario a command acts on, or undefined after telling the user why there is none or why it cannot run. */
 async function runnable(arg: unknown, action: string, output: vscode.OutputChannel): Promise<LoadedScenario | undefined> {
@@ -55,33 +45,8 @@ function runScenario(s: LoadedScenario, output: vscode.OutputChannel): RunResult
   return run;
 }
 
-function kernelRow(kernel: KernelName, run: RunResult): KernelRow {
-  const count = (o: string) => run.accesses.filter((a) => a.outcome === o).length;
-  const stale = run.accesses.find((a) => a.outcome === 'stale');
-  return {
-    kernel,
-    hit: count('hit'),
-    miss: count('miss'),
-    fault: count('fault'),
-    stale: count('stale'),
-    firstStale: stale && stale.line + 1,
-    expectsPassed: run.expectations.filter((e) => e.passed).length,
-    expectsFailed: run.expectations.filter((e) => !e.passed).length,
-  };
-}
-
-export function formatKernelTable(rows: readonly KernelRow[]): string {
-  const header = ['kernel', 'hit', 'miss', 'fault', 'stale', 'first stale', 'expect ok', 'expect failed'];
-  const cells = rows.map((r) => [
-    r.kernel, r.hit, r.miss, r.fault, r.stale, r.firstStale ? `line ${r.firstStale}` : '-', r.expectsPassed, r.expectsFailed,
-  ].map(String));
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-  const line = (c: string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
-}
-
-function runAllKernels(s: LoadedScenario, output: vscode.OutputChannel): KernelRow[] {
-  const rows = KERNEL_NAMES.map((k) => kernelRow(k, simulate(s.check.scenario, k)));
+function runAllKernels(s: LoadedScenario, output: vscode.OutputChannel): VariantRow[] {
+  const rows = variantRows((k) => simulate(s.check.scenario, k));
   output.clear();
   output.appendLine(`${displayPath(s.uri)}: outcomes under every kernel variant (expect lines are written for ${effectiveKernel(s.check).kernel})`);
   output.appendLine('');

@@ -141,29 +141,51 @@ export function exploreJson(result: ExploreResult, file: string) {
   };
 }
 
-/** The rows of a variant table: each line of a stale access, 1-based. */
+/** One scenario under one kernel variant: what its accesses gave and how its expectations fared. */
+export interface VariantRow {
+  kernel: KernelName;
+  hit: number;
+  miss: number;
+  fault: number;
+  stale: number;
+  /** Lines (1-based) of the stale accesses, each once. */
+  staleLines: number[];
+  expectationsPassed: number;
+  expectationsFailed: number;
+  errors: number;
+}
+
+/** The rows of a variant table: the scenario run under every kernel variant. */
 export function variantRows(simulateUnder: (kernel: KernelName) => RunResult): VariantRow[] {
   return KERNEL_NAMES.map((kernel) => {
     const run = simulateUnder(kernel);
+    const count = (o: string) => run.accesses.filter((a) => a.outcome === o).length;
     return {
       kernel,
+      hit: count('hit'),
+      miss: count('miss'),
+      fault: count('fault'),
       stale: run.stale,
       staleLines: [...new Set(run.accesses.filter((a) => a.outcome === 'stale').map((a) => a.line + 1))],
+      expectationsPassed: run.expectations.filter((e) => e.passed).length,
       expectationsFailed: run.expectations.filter((e) => !e.passed).length,
       errors: run.errors.length,
     };
   });
 }
 
-/** One scenario under every kernel variant: stale accesses and expectations per variant. */
-export interface VariantRow {
-  kernel: string;
-  stale: number;
-  staleLines: number[];
-  expectationsFailed: number;
-  errors: number;
+/** One scenario's rows in detail: outcome counts, first stale line, expectations. */
+export function formatKernelTable(rows: readonly VariantRow[]): string {
+  const header = ['kernel', 'hit', 'miss', 'fault', 'stale', 'first stale', 'expect ok', 'expect failed'];
+  const cells = rows.map((r) =>
+    [r.kernel, r.hit, r.miss, r.fault, r.stale, r.staleLines.length ? `line ${r.staleLines[0]}` : '-', r.expectationsPassed, r.expectationsFailed].map(String),
+  );
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c: string[]) => c.map((x, i) => (i === 0 ? x.padEnd(widths[i]) : x.padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
+/** Several scenarios side by side: where each is stale under each variant. */
 export function formatVariantTable(rows: { file: string; variants: VariantRow[] }[]): string {
   const kernels = rows[0]?.variants.map((v) => v.kernel) ?? [];
   const width = Math.max(8, ...rows.map((r) => r.file.length));
