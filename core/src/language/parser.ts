@@ -4,6 +4,7 @@
 
 import type {
   Comment,
+  Pos,
   ConcurrentlyBlock,
   Lane,
   Num,
@@ -62,7 +63,7 @@ class Cursor {
   span(): Range {
     const first = this.tokens[0];
     const last = this.tokens[this.i - 1];
-    return { start: { line: first.line, character: first.start }, end: { line: last.line, character: last.end } };
+    return new Span(first.line, first.start, last.line, last.end);
   }
 
   private fail(what: string, at?: Token): never {
@@ -135,6 +136,13 @@ class Cursor {
     return new PlaceNode(m[1] as 'cpu' | 'core', Number(m[2]), t);
   }
 
+  /** The statement is complete: nothing may follow; its range is now known. */
+  finish(node: Statement): Statement {
+    this.end();
+    node.range = this.span();
+    return node;
+  }
+
   end(): void {
     const t = this.tokens[this.i];
     if (t) {
@@ -150,6 +158,29 @@ class Cursor {
 }
 
 // AST nodes that keep their token and build ranges when asked (see Token).
+
+/** A statement's range, as four numbers; its positions are built when asked for. */
+class Span implements Range {
+  constructor(
+    private readonly startLine: number,
+    private readonly startCharacter: number,
+    private readonly endLine: number,
+    private readonly endCharacter: number,
+  ) {}
+
+  get start(): Pos {
+    return { line: this.startLine, character: this.startCharacter };
+  }
+
+  get end(): Pos {
+    return { line: this.endLine, character: this.endCharacter };
+  }
+
+  /** Plain data for JSON (a language server sends ranges as they are). */
+  toJSON(): Range {
+    return { start: this.start, end: this.end };
+  }
+}
 
 /** A number or a choice, with the token it was read from. */
 class Valued<T> {
@@ -197,6 +228,9 @@ class VcpuNode implements VcpuRef {
   }
 }
 
+/** A statement's range until `Cursor.finish` sets it. */
+const PENDING: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
 function parseStatement(tokens: Token[], lineEnd: () => Range): Statement {
   const head = tokens[0];
   const keyword = head.text as StatementKeyword;
@@ -214,11 +248,7 @@ function parseStatement(tokens: Token[], lineEnd: () => Range): Statement {
   const c = new Cursor(tokens, 1, keyword, lineEnd);
   const kw: Word = head;
   // each node is built whole, with its keyword, then its range is completed
-  const finish = (node: Statement): Statement => {
-    c.end();
-    node.range = c.span();
-    return node;
-  };
+  const finish = (node: Statement): Statement => c.finish(node);
   switch (keyword) {
     case 'machine': {
       c.literal('cores');
@@ -228,10 +258,10 @@ function parseStatement(tokens: Token[], lineEnd: () => Range): Statement {
       const bigcore = c.optional('bigcore');
       let tlbSets: Num | undefined;
       if (c.optional('tlb-sets')) tlbSets = c.number('the number of TLB sets');
-      return finish({ keyword: kw, range: head.range, kind: 'machine', cores, threads, bigcore, tlbSets });
+      return finish({ keyword: kw, range: PENDING, kind: 'machine', cores, threads, bigcore, tlbSets });
     }
     case 'kernel':
-      return finish({ keyword: kw, range: head.range, kind: 'kernel', variant: c.word('a kernel variant') });
+      return finish({ keyword: kw, range: PENDING, kind: 'kernel', variant: c.word('a kernel variant') });
     case 'guest': {
       const name = c.ident('a guest name');
       const mmuWord = c.optional('radix') ?? c.optional('hpt');
@@ -240,7 +270,7 @@ function parseStatement(tokens: Token[], lineEnd: () => Range): Statement {
       let lpid: Num | undefined;
       if (c.optional('lpid')) lpid = c.number('an lpid number');
       const mmu = mmuWord?.text === 'hpt' ? 'hpt' : 'radix';
-      return finish({ keyword: kw, range: head.range, kind: 'guest', name, mmu, mmuWord, vcpus, lpid });
+      return finish({ keyword: kw, range: PENDING, kind: 'guest', name, mmu, mmuWord, vcpus, lpid });
     }
     case 'task': {
       const name = c.ident('a task name');
@@ -249,36 +279,36 @@ function parseStatement(tokens: Token[], lineEnd: () => Range): Statement {
       c.literal('pages');
       const pages = [c.ident('a page name')];
       while (!c.done) pages.push(c.ident('a page name'));
-      return finish({ keyword: kw, range: head.range, kind: 'task', name, guest, pages });
+      return finish({ keyword: kw, range: PENDING, kind: 'task', name, guest, pages });
     }
     case 'run': {
       const vcpu = c.vcpu();
       c.literal('on');
-      return finish({ keyword: kw, range: head.range, kind: 'run', vcpu, cpu: c.place(['cpu']) });
+      return finish({ keyword: kw, range: PENDING, kind: 'run', vcpu, cpu: c.place(['cpu']) });
     }
     case 'stop':
-      return finish({ keyword: kw, range: head.range, kind: 'stop', vcpu: c.vcpu() });
+      return finish({ keyword: kw, range: PENDING, kind: 'stop', vcpu: c.vcpu() });
     case 'schedule': {
       const task = c.ident('a task name');
       c.literal('on');
-      return finish({ keyword: kw, range: head.range, kind: 'schedule', task, vcpu: c.vcpu() });
+      return finish({ keyword: kw, range: PENDING, kind: 'schedule', task, vcpu: c.vcpu() });
     }
     case 'access':
     case 'map': {
       const task = c.ident('a task name');
-      return finish({ keyword: kw, range: head.range, kind: keyword, task, page: c.ident('a page name') });
+      return finish({ keyword: kw, range: PENDING, kind: keyword, task, page: c.ident('a page name') });
     }
     case 'unmap': {
       const task = c.ident('a task name');
       const page = c.ident('a page name');
       const form = c.done ? undefined : c.oneOf<InvalidationForm>(INVALIDATION_FORMS, 'tlbiel, tlbie or none');
-      return finish({ keyword: kw, range: head.range, kind: 'unmap', task, page, form });
+      return finish({ keyword: kw, range: PENDING, kind: 'unmap', task, page, form });
     }
     case 'tlbiel':
     case 'tlbie': {
       const task = c.ident('a task name');
       const page = c.done ? undefined : c.ident('a page name');
-      return finish({ keyword: kw, range: head.range, kind: keyword, task, page });
+      return finish({ keyword: kw, range: PENDING, kind: keyword, task, page });
     }
     case 'expect': {
       const what = c.peek();
@@ -288,17 +318,17 @@ function parseStatement(tokens: Token[], lineEnd: () => Range): Statement {
         const has = c.oneOf(['has', 'lacks'] as const, 'has or lacks').value === 'has';
         const task = c.ident('<task>:<page>');
         c.literal(':');
-        return finish({ keyword: kw, range: head.range, kind: 'expect-tlb', where, has, task, page: c.ident('a page name') });
+        return finish({ keyword: kw, range: PENDING, kind: 'expect-tlb', where, has, task, page: c.ident('a page name') });
       }
       if (what?.text === 'need_tlb_flush') {
         c.next('need_tlb_flush');
         const guest = c.ident('a guest name');
         const where = c.place(['core', 'cpu']);
         const set = c.oneOf(['set', 'clear'] as const, 'set or clear').value === 'set';
-        return finish({ keyword: kw, range: head.range, kind: 'expect-flush', guest, where, set });
+        return finish({ keyword: kw, range: PENDING, kind: 'expect-flush', guest, where, set });
       }
       const outcome = c.oneOf<Outcome>(OUTCOMES, 'hit, miss, fault, stale, tlb or need_tlb_flush');
-      return finish({ keyword: kw, range: head.range, kind: 'expect-outcome', outcome });
+      return finish({ keyword: kw, range: PENDING, kind: 'expect-outcome', outcome });
     }
     case 'concurrently':
       // handled by the caller, which owns the block structure
