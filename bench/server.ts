@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { CompletionItem } from 'vscode-languageserver-protocol';
 import { LspClient } from '../test/server/lspClient';
 import { generateScenario } from './generate';
-import { type Report, median } from './report';
+import { type Report, median, rssMiB } from './report';
 
 const EDITS = 30;
 const COMPLETIONS = 200;
@@ -18,16 +18,6 @@ function cpuMs(pid: number): number | undefined {
     // fields 14 and 15 after the command name, in clock ticks (100 per second on Linux)
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Resident set size of a process, from /proc (Linux); undefined elsewhere. */
-function rssMiB(pid: number): number | undefined {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : undefined;
   } catch {
     return undefined;
   }

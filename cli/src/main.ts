@@ -2,11 +2,12 @@
 //   tlbscn run FILE [--kernel V] [--json] [--trace]
 //   tlbscn check FILE...
 //   tlbscn explore FILE [--kernel V] [--json]
+//   tlbscn compare FILE... [--json]
 //   tlbscn lsp --stdio | --node-ipc
 //   tlbscn dap
 // Exit codes: 0 every expectation holds (explore: no stale schedule),
 // 1 some expectation fails (explore: a stale schedule exists), 2 errors in
-// the file, a missing file, or bad flags.
+// the file, a missing file, or bad flags. (`compare` is ours, not the spec's.)
 
 import * as fs from 'fs';
 import * as path from 'path';
@@ -32,7 +33,7 @@ const USAGE = `usage:
   tlbscn run FILE [--kernel buggy|early-clear|fixed|fixed-smt8] [--json] [--trace]
   tlbscn check FILE...
   tlbscn explore FILE [--kernel V] [--json]
-  tlbscn compare FILE...        (every kernel variant side by side)
+  tlbscn compare FILE... [--json]   (every kernel variant side by side)
   tlbscn lsp --stdio
   tlbscn dap`;
 

@@ -45,6 +45,11 @@ const cases: { name: string; lines: string[]; code: string; at: [number, number]
   { name: 'a lane running a vcpu on another cpu', lines: [...HEAD, 'concurrently {', '  cpu0: run vm.vcpu0 on cpu1', '}'], code: 'lane-runs-other-cpu', at: [5, 25], message: /lane cpu0 may only run vcpus on cpu0/ },
   { name: 'expect of an outcome with no access before it', lines: [...HEAD, 'expect hit'], code: 'expect-without-access', at: [4, 1], message: /needs an 'access' before it/ },
   { name: 'expect tlb of a whole big core', lines: ['machine cores 1 threads 8 bigcore', 'guest vm vcpus 1', 'task X in vm pages A', 'expect tlb core0 has X:A'], code: 'whole-tlb-of-bigcore', at: [4, 12], message: /has two TLBs/ },
+  { name: 'too many cores', lines: ['machine cores 99999999999999 threads 8'], code: 'bad-number', at: [1, 15], message: /the number of cores must be between 1 and 1024/ },
+  { name: 'too many vcpus', lines: ['machine cores 1 threads 1', 'guest vm vcpus 3000000000'], code: 'bad-number', at: [2, 16], message: /the number of vcpus must be between 1 and 1024/ },
+  { name: 'too many TLB sets', lines: ['machine cores 1 threads 1 tlb-sets 100000000'], code: 'bad-number', at: [1, 36], message: /tlb-sets must be between 1 and 4096/ },
+  { name: 'an lpid beyond 12 bits', lines: ['machine cores 1 threads 1', 'guest vm vcpus 1 lpid 5000'], code: 'bad-number', at: [2, 23], message: /an lpid \(0 is the host\) must be between 1 and 4095/ },
+  { name: 'an lpid of 0 (the host)', lines: ['machine cores 1 threads 1', 'guest vm vcpus 1 lpid 0'], code: 'bad-number', at: [2, 23], message: /between 1 and 4095/ },
   { name: 'unexpected character', lines: [...HEAD, 'run vm.vcpu0 on cpu0 $'], code: 'unexpected-character', at: [4, 22], message: /unexpected character '\$'/ },
 ];
 
@@ -101,6 +106,16 @@ test('warnings: page never accessed, run onto an occupied cpu', () => {
     ['page-never-accessed', 3],
     ['cpu-occupied', 5],
   ]);
+});
+
+test('a page listed twice is one page: one warning when it is never accessed', () => {
+  const warnings = analyze('machine cores 1 threads 1\nguest vm vcpus 1\ntask X in vm pages a a\n').diagnostics.filter((d) => d.code === 'page-never-accessed');
+  assert.equal(warnings.length, 1);
+});
+
+test('a character outside the BMP is one unexpected character', () => {
+  const bad = analyze('machine cores 1 threads 1 \u{1F600}\n').diagnostics.filter((d) => d.code === 'unexpected-character');
+  assert.deepEqual(bad.map((d) => d.message), ["unexpected character '\u{1F600}'"]);
 });
 
 test('the checker never throws on arbitrary text', () => {

@@ -40,7 +40,7 @@ export function explore(scenario: Scenario, override?: KernelName, limit = 1_000
   let schedules = 0;
   for (;;) {
     const taken: { pick: number; options: number; cpu: number }[] = [];
-    const sim = new Simulation(scenario, variant, { record: false });
+    const sim = new Simulation(scenario, variant, { record: false, explain: false });
     const chooser = (): Chooser => (ready, lanes) => {
       const at = taken.length;
       if (ready.length === 1) return 0; // no decision
@@ -54,15 +54,14 @@ export function explore(scenario: Scenario, override?: KernelName, limit = 1_000
       taken.push({ pick, options: ready.length, cpu: ready[pick].cpu });
       return pick;
     };
-    let complete = true;
     try {
       sim.runAll(chooser);
     } catch (e) {
       if (!(e instanceof Pruned)) throw e;
-      complete = false;
     }
     schedules++;
-    if (complete && sim.accesses.some((a) => a.outcome === 'stale')) {
+    // a run cut short at an explored state may still have read a stale entry before it
+    if (sim.accesses.some((a) => a.outcome === 'stale')) {
       // the search runs record nothing; replay the schedule with the full trace
       const schedule = taken.map((t) => t.cpu);
       return { kernel: variant.name, counterexample: { schedule, run: runSchedule(scenario, schedule, variant.name) }, schedules, states: seen.size, truncated: false };

@@ -5,6 +5,7 @@
 
 import type {
   ConcurrentlyBlock,
+  Num,
   GuestDecl,
   KernelName,
   PlaceRef,
@@ -84,6 +85,22 @@ function checkParsed(parsed: ParseResult): Analysis {
 
 const DEFAULT_TOPOLOGY = new Topology(1, 1, false, 4);
 
+/**
+ * Upper bounds that keep every front end responsive on any input: far more
+ * than any machine (POWER9 has 12-bit LPIDs, a few thousand TLB sets at most)
+ * or any readable scenario needs.
+ */
+export const LIMITS = { cores: 1024, vcpus: 1024, tlbSets: 4096, lpid: 4095 } as const;
+
+/** A number within [min, max], or an error at its token (then the nearest bound is used). */
+function bounded(n: Num, min: number, max: number, what: string, diagnostics: Diagnostic[]): number {
+  if (n.value < min || n.value > max || !Number.isFinite(n.value)) {
+    diagnostics.push(error(n.range, 'bad-number', `${what} must be between ${min} and ${max}`));
+    return n.value < min ? min : max;
+  }
+  return n.value;
+}
+
 export function check(file: ScenarioFile): CheckResult {
   const diagnostics: Diagnostic[] = [];
   const scenario: Scenario = { topology: DEFAULT_TOPOLOGY, guests: new Map(), tasks: new Map(), program: [], file };
@@ -127,17 +144,12 @@ export function check(file: ScenarioFile): CheckResult {
         if (!(THREAD_COUNTS as readonly number[]).includes(threads)) {
           diagnostics.push(error(s.threads.range, 'bad-threads', 'threads must be 1, 2, 4 or 8'));
         }
-        if (s.cores.value < 1) diagnostics.push(error(s.cores.range, 'bad-number', 'a machine needs at least one core'));
+        const cores = bounded(s.cores, 1, LIMITS.cores, 'the number of cores', diagnostics);
         if (s.bigcore && threads !== 8) {
           diagnostics.push(error(s.bigcore.range, 'bigcore-needs-threads-8', "'bigcore' needs 'threads 8' (an SMT8 core)"));
         }
-        if (s.tlbSets && s.tlbSets.value < 1) diagnostics.push(error(s.tlbSets.range, 'bad-number', 'tlb-sets must be at least 1'));
-        scenario.topology = new Topology(
-          Math.max(1, s.cores.value),
-          (THREAD_COUNTS as readonly number[]).includes(threads) ? threads : 1,
-          !!s.bigcore && threads === 8,
-          Math.max(1, s.tlbSets?.value ?? 4),
-        );
+        const tlbSets = s.tlbSets ? bounded(s.tlbSets, 1, LIMITS.tlbSets, 'tlb-sets', diagnostics) : 4;
+        scenario.topology = new Topology(cores, (THREAD_COUNTS as readonly number[]).includes(threads) ? threads : 1, !!s.bigcore && threads === 8, tlbSets);
         break;
       }
       case 'kernel': {
@@ -161,7 +173,8 @@ export function check(file: ScenarioFile): CheckResult {
       }
       case 'guest':
         if (declareName(s.name, 'guest')) guestDecls.push(s);
-        if (s.vcpus.value < 1) diagnostics.push(error(s.vcpus.range, 'bad-number', 'a guest needs at least one vcpu'));
+        bounded(s.vcpus, 1, LIMITS.vcpus, 'the number of vcpus', diagnostics);
+        if (s.lpid) bounded(s.lpid, 1, LIMITS.lpid, 'an lpid (0 is the host)', diagnostics);
         break;
       case 'task': {
         if (!declareName(s.name, 'task')) break;
@@ -197,7 +210,6 @@ export function check(file: ScenarioFile): CheckResult {
   for (const g of guestDecls) {
     if (!g.lpid) continue;
     const prior = explicit.get(g.lpid.value);
-    if (g.lpid.value < 1) diagnostics.push(error(g.lpid.range, 'bad-number', 'an lpid must be at least 1 (0 is the host)'));
     if (prior) {
       diagnostics.push({
         ...error(g.lpid.range, 'duplicate-lpid', `lpid ${g.lpid.value} is already used by guest '${prior.name.text}'`),
@@ -214,7 +226,7 @@ export function check(file: ScenarioFile): CheckResult {
         related: [{ range: other.lpid!.range, message: `lpid ${lpid} given here` }],
       });
     }
-    scenario.guests.set(g.name.text, { name: g.name.text, lpid, mmu: g.mmu, vcpus: Math.max(1, g.vcpus.value), decl: g });
+    scenario.guests.set(g.name.text, { name: g.name.text, lpid, mmu: g.mmu, vcpus: Math.min(LIMITS.vcpus, Math.max(1, g.vcpus.value)), decl: g });
   });
 
   // ---- events --------------------------------------------------------------
@@ -231,13 +243,13 @@ export function check(file: ScenarioFile): CheckResult {
   return { scenario, diagnostics, hasErrors: diagnostics.some((d) => d.severity === 'error') };
 }
 
-function undeclared(w: Word, what: 'guest' | 'task' | 'page', known: string[], extra?: string): Diagnostic {
+function undeclared(w: Word, what: 'guest' | 'task' | 'page', known: string[], extra?: string, data?: Diagnostic['data']): Diagnostic {
   const meant = nearest(w.text, known);
   return error(
     w.range,
     `undeclared-${what}`,
     `undeclared ${what} '${w.text}'` + (extra ?? '') + (meant ? `; did you mean '${meant}'?` : ''),
-    meant ? { meant, name: w.text } : { name: w.text },
+    { ...data, ...(meant ? { meant } : {}), name: w.text },
   );
 }
 
@@ -248,6 +260,8 @@ class FlowChecker {
   private readonly vcpuTask = new Map<string, string>();
   private readonly taskVcpu = new Map<string, string>();
   private readonly everRun = new Set<string>();
+  /** vcpus that run, stop or schedule name: only those are worth a "never run" warning. */
+  private readonly named = new Set<string>();
   private readonly accessed = new Set<string>(); // task:page
   private sawAccess = false;
 
@@ -274,7 +288,9 @@ class FlowChecker {
       );
       return undefined;
     }
-    return vcpuName(v);
+    const name = vcpuName(v);
+    this.named.add(name);
+    return name;
   }
 
   private place(p: PlaceRef): boolean {
@@ -297,11 +313,7 @@ class FlowChecker {
 
   private page(task: { name: string; pages: string[]; decl: TaskDecl }, w: Word): boolean {
     if (task.pages.includes(w.text)) return true;
-    this.diagnostics.push(
-      undeclared(w, 'page', task.pages, ` of task '${task.name}' (its pages: ${task.pages.join(' ')})`),
-    );
-    const d = this.diagnostics[this.diagnostics.length - 1];
-    d.data = { ...d.data, task: task.name };
+    this.diagnostics.push(undeclared(w, 'page', task.pages, ` of task '${task.name}' (its pages: ${task.pages.join(' ')})`, { task: task.name }));
     return false;
   }
 
@@ -433,27 +445,18 @@ class FlowChecker {
   finish(): void {
     for (const g of this.scenario.guests.values()) {
       for (let i = 0; i < g.vcpus; i++) {
-        const v = `${g.name}.vcpu${i}`;
-        if (!this.everRun.has(v) && this.mentioned(g.name, i)) {
-          // only a vcpu the file names (e.g. in schedule) is worth a warning
+        const v = vcpuName({ guest: g.name, index: i });
+        if (!this.everRun.has(v) && this.named.has(v)) {
           this.diagnostics.push(warning(g.decl.vcpus.range, 'vcpu-never-run', `${v} is never run`));
         }
       }
     }
     for (const t of this.scenario.tasks.values()) {
-      for (const p of t.decl.pages) {
-        if (!this.accessed.has(`${t.name}:${p.text}`) && t.pages.includes(p.text)) {
-          this.diagnostics.push(warning(p.range, 'page-never-accessed', `page '${p.text}' of task '${t.name}' is never accessed`));
-        }
+      for (const page of t.pages) {
+        if (this.accessed.has(`${t.name}:${page}`)) continue;
+        const first = t.decl.pages.find((p) => p.text === page)!; // a page listed twice is reported once
+        this.diagnostics.push(warning(first.range, 'page-never-accessed', `page '${page}' of task '${t.name}' is never accessed`));
       }
     }
-  }
-
-  private mentioned(guest: string, index: number): boolean {
-    const visit = (e: SimpleEvent): boolean =>
-      (e.kind === 'schedule' || e.kind === 'stop' || e.kind === 'run') && e.vcpu.guest.text === guest && e.vcpu.index === index;
-    return this.scenario.program.some((item) =>
-      item.kind === 'concurrently' ? item.lanes.some((l) => l.events.some(visit)) : visit(item),
-    );
   }
 }

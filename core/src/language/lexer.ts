@@ -104,8 +104,10 @@ export function lexLine(text: string, line: number): LexedLine {
       i = end; // a trailing '.' or '-' is not part of the word
       tokens.push(new Token('word', intern(text.slice(start, end)), line, start, end));
     } else {
-      (bad ??= []).push({ character: i, text: text[i] });
-      i++;
+      // one message per character, also for one outside the BMP (two UTF-16 units)
+      const ch = String.fromCodePoint(text.codePointAt(i)!);
+      (bad ??= []).push({ character: i, text: ch });
+      i += ch.length;
     }
   }
   return { tokens, comment, bad };

@@ -2,17 +2,16 @@
 // two spaces with their labels padded to one width. Used by formatting and
 // by the parse → print → parse law.
 
-import type { ConcurrentlyBlock, ScenarioFile, SimpleEvent, Statement } from './ast';
+import { type ConcurrentlyBlock, type ScenarioFile, type SimpleEvent, type Statement, vcpuName } from './ast';
 
 export function printEvent(e: SimpleEvent): string {
-  const v = (r: { guest: { text: string }; index: number }) => `${r.guest.text}.vcpu${r.index}`;
   switch (e.kind) {
     case 'run':
-      return `run ${v(e.vcpu)} on cpu${e.cpu.index}`;
+      return `run ${vcpuName(e.vcpu)} on cpu${e.cpu.index}`;
     case 'stop':
-      return `stop ${v(e.vcpu)}`;
+      return `stop ${vcpuName(e.vcpu)}`;
     case 'schedule':
-      return `schedule ${e.task.text} on ${v(e.vcpu)}`;
+      return `schedule ${e.task.text} on ${vcpuName(e.vcpu)}`;
     case 'access':
     case 'map':
       return `${e.kind} ${e.task.text} ${e.page.text}`;

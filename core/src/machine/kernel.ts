@@ -79,8 +79,8 @@ export class Kernel {
   ) {
     for (const g of state.guests.values()) {
       for (const v of g.vcpus) {
-        this.vcpus.set(`${g.name}.vcpu${v.index}`, v);
-        this.guestOfVcpu.set(`${g.name}.vcpu${v.index}`, g);
+        this.vcpus.set(vcpuName(v), v);
+        this.guestOfVcpu.set(vcpuName(v), g);
       }
     }
   }
@@ -159,7 +159,7 @@ export class Kernel {
     this.state.tlbs[domain].set(tlbKey(entry.lpid, entry.pid, entry.page), entry);
   }
 
-  /** Removes the entries `match` selects from one TLB domain; returns how many. */
+  /** Removes the entries `match` selects from one TLB domain; returns them. */
   private removeEntries(domain: number, match: (e: TlbEntry) => boolean): TlbEntry[] {
     const removed: TlbEntry[] = [];
     for (const [key, e] of this.state.tlbs[domain]) {
@@ -343,7 +343,8 @@ export class Kernel {
     this.setBit(op.guest, 'cpuInGuest', op.target, false);
     this.setCpuMode(op.target, false);
     if (!vcpu) return { text: () => `IPI cpu${op.target}: idle, nothing re-enters`, follow: NO_OPS, ipi: { from: op.cpu, to: op.target } };
-    const base = this.callee(op.frames.slice(0, -1), op.line, () => `IPI cpu${op.target}: ${vcpu} re-enters`);
+    // the re-entry nests under radix_flush_cpu, beside (not under) the IPI frame
+    const base = this.recording ? this.callee(op.frames.slice(0, -1), op.line, () => `IPI cpu${op.target}: ${vcpu} re-enters`) : NO_FRAMES;
     return {
       text: () => `IPI cpu${op.target}: ${vcpu} leaves the guest and re-enters (cpu_in_guest[${op.target}] cleared)`,
       follow: NO_OPS,
@@ -538,10 +539,7 @@ export class Kernel {
   private unmap(taskName: string, page: string, cpu: number, form: 'tlbiel' | 'tlbie' | 'none' | undefined, line: number): StepOutcome {
     const task = this.state.tasks.get(taskName)!;
     const g = this.state.guests.get(task.guest)!;
-    if (g.mmu === 'hpt') {
-      this.setPte(taskName, page, { changedLine: line });
-      return this.hostInvalidate(taskName, page, cpu, line);
-    }
+    if (g.mmu === 'hpt') return this.hostInvalidate(taskName, page, cpu, line);
     // mm_is_thread_local(): the guest uses tlbiel only when the mm has only run on one vcpu
     const chosen = form ?? (task.vcpuHistory.length <= 1 ? 'tlbiel' : 'tlbie');
     const ran = task.vcpuHistory.length;

@@ -10,7 +10,7 @@ import type { ProgramItem, Scenario } from '../language/checker';
 import { explainStale } from './explain';
 import { Kernel, type Op } from './kernel';
 import { type Change, type MachineState, cloneState, initialState, tlbKey } from './state';
-import type { AccessRecord, ExpectationResult, MicroStep, RunResult, RuntimeError } from './trace';
+import type { AccessRecord, ExpectationResult, Frame, MicroStep, RunResult, RuntimeError } from './trace';
 import { DEFAULT_KERNEL, type KernelVariant, VARIANTS } from './variants';
 
 /** One cpu's program inside a block, and the work it has in hand. */
@@ -65,8 +65,9 @@ export interface Checkpoint {
 }
 
 /**
- * A run in progress. `runAll()` for a whole run; the explorer drives
- * `startBlock`/`stepLane` itself.
+ * A run in progress. `runAll()` for a whole run (the explorer passes its own
+ * chooser); `runItem` item by item (the language server, between which it
+ * yields and takes checkpoints).
  */
 export class Simulation {
   readonly kernel: Kernel;
@@ -85,12 +86,13 @@ export class Simulation {
    * `record: false` runs for outcomes only (stale accesses, expectations,
    * errors, explanations): no step records, texts or change journal, and of
    * the accesses only the stale ones; for the explorer and for diagnostics as
-   * you type.
+   * you type. `explain: false` also skips explaining stale accesses (the
+   * explorer's search, which replays what it finds with a full record).
    */
   constructor(
     readonly scenario: Scenario,
     readonly variant: KernelVariant,
-    readonly options: { record?: boolean } = {},
+    readonly options: { record?: boolean; explain?: boolean } = {},
     readonly state: MachineState = initialState(scenario),
   ) {
     this.kernel = new Kernel(state, variant, scenario, options.record !== false);
@@ -181,12 +183,12 @@ export class Simulation {
     }
   }
 
-  startBlock(block: ConcurrentlyBlock): LaneState[] {
+  private startBlock(block: ConcurrentlyBlock): LaneState[] {
     return block.lanes.map((lane, index) => ({ cpu: lane.cpu.index, pending: [], events: [...lane.events], index }));
   }
 
   /** One micro-step of one lane (plus the expectations that follow it, which take no step). */
-  stepLane(lanes: LaneState[], lane: LaneState): void {
+  private stepLane(lanes: LaneState[], lane: LaneState): void {
     this.settle(lane, true);
     if (lane.pending.length === 0) return;
     const [op, ...rest] = lane.pending;
@@ -236,7 +238,7 @@ export class Simulation {
     if (e.kind === 'run') return this.kernel.expandRun(e, []);
     const line = e.range.start.line;
     const cpu = e.kind === 'stop' || e.kind === 'schedule' ? this.vcpuCpu(e.vcpu.guest.text, e.vcpu.index) : (this.kernel.taskCpu(e.task.text) ?? -1);
-    return [{ op: 'event', event: e, cpu, line, frames: this.recording ? [{ name: printEvent(e), line }] : [] }];
+    return [{ op: 'event', event: e, cpu, line, frames: this.recording ? [{ name: printEvent(e), line }] : NO_FRAMES }];
   }
 
   private vcpuCpu(guest: string, index: number): number {
@@ -255,7 +257,7 @@ export class Simulation {
     const access = outcome.access;
     if (access) {
       access.step = index;
-      if (access.outcome === 'stale') access.explanation = explainStale(this, access);
+      if (access.outcome === 'stale' && this.options.explain !== false) access.explanation = explainStale(this, access);
       // an outcomes-only run keeps the stale accesses only (and the last, for `expect`)
       if (this.recording || access.outcome === 'stale') this.accesses.push(access);
       this.lastAccess = access;
@@ -315,6 +317,7 @@ export class Simulation {
 }
 
 const NO_CHANGES: Change[] = [];
+const NO_FRAMES: Frame[] = [];
 
 /** Copies the first `n` records (a loop: a spread of 100k arguments would overflow the stack). */
 function prefix<T>(into: T[], from: readonly T[], n: number): void {

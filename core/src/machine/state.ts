@@ -140,11 +140,6 @@ export function initialState(scenario: Scenario): MachineState {
   };
 }
 
-export function vcpuOf(state: MachineState, name: string): VcpuState | undefined {
-  const dot = name.lastIndexOf('.vcpu');
-  return state.guests.get(name.slice(0, dot))?.vcpus[Number(name.slice(dot + 5))];
-}
-
 function set(state: MachineState, c: Change, forward: boolean): void {
   const pick = <T>(from: T, to: T): T => (forward ? to : from);
   switch (c.kind) {
