@@ -262,7 +262,10 @@ class FlowChecker {
   private readonly everRun = new Set<string>();
   /** vcpus that run, stop or schedule name: only those are worth a "never run" warning. */
   private readonly named = new Set<string>();
-  private readonly accessed = new Set<string>(); // task:page
+  /** task → the pages it accessed */
+  private readonly accessed = new Map<string, Set<string>>();
+  /** guest → its vcpus' names, made once (this runs for every event of every keystroke) */
+  private readonly vcpuNames = new Map<string, string[]>();
   private sawAccess = false;
 
   constructor(
@@ -288,7 +291,9 @@ class FlowChecker {
       );
       return undefined;
     }
-    const name = vcpuName(v);
+    let names = this.vcpuNames.get(g.name);
+    if (!names) this.vcpuNames.set(g.name, (names = Array.from({ length: g.vcpus }, (_, index) => vcpuName({ guest: g.name, index }))));
+    const name = names[v.index];
     this.named.add(name);
     return name;
   }
@@ -398,7 +403,9 @@ class FlowChecker {
         if (!inBlock) this.running(e.task, t.name, e.kind);
         if (e.kind === 'access') {
           this.sawAccess = true;
-          this.accessed.add(`${t.name}:${e.page.text}`);
+          let pages = this.accessed.get(t.name);
+          if (!pages) this.accessed.set(t.name, (pages = new Set()));
+          pages.add(e.page.text);
         }
         return;
       }
@@ -453,7 +460,7 @@ class FlowChecker {
     }
     for (const t of this.scenario.tasks.values()) {
       for (const page of t.pages) {
-        if (this.accessed.has(`${t.name}:${page}`)) continue;
+        if (this.accessed.get(t.name)?.has(page)) continue;
         const first = t.decl.pages.find((p) => p.text === page)!; // a page listed twice is reported once
         this.diagnostics.push(warning(first.range, 'page-never-accessed', `page '${page}' of task '${t.name}' is never accessed`));
       }
