@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, explore, runSchedule } from '../../core/src/index';
+import { analyze, explore, runSchedule, simulate } from '../../core/src/index';
 
 const read = (f: string) => fs.readFileSync(path.join(__dirname, '..', '..', 'sample-scenarios', f), 'utf8');
 
@@ -92,4 +92,22 @@ test('a runtime error inside a block is reported, not thrown', () => {
   assert.equal(run.errors.length, 1);
   assert.match(run.errors[0].message, /'access' by task 'X', which is not current on any vcpu/);
   assert.equal(run.errors[0].line, 5);
+});
+
+test('S15: the explorer finds the lost update under fixed, and explains it; early-clear keeps the request', () => {
+  const { scenario } = analyze(read('races/lost-update.tlbscn'));
+  const fixed = explore(scenario, 'fixed');
+  assert.ok(fixed.counterexample, 'fixed has a stale schedule');
+  assert.deepEqual(fixed.counterexample.run.errors, []);
+  const stale = fixed.counterexample.run.accesses.find((a) => a.outcome === 'stale');
+  assert.match(stale?.explanation ?? '', /set again when vm\.vcpu5 left, while cpu0 was still sweeping .* the new request was lost/);
+  const early = explore(scenario, 'early-clear');
+  assert.equal(early.counterexample, undefined);
+  assert.equal(early.truncated, false);
+});
+
+test('an interleaving that cannot happen (a vcpu entering on two cpus) is a runtime error, never a counterexample', () => {
+  const { scenario } = analyze(read('races/lost-update.tlbscn'));
+  const run = simulate(scenario, 'fixed'); // round robin: both lanes start vcpu5's entry
+  assert.match(run.errors.map((e) => e.message).join('\n'), /vm\.vcpu5 cannot enter on cpu4: it is on cpu3 now \(a vcpu runs on one cpu at a time\)/);
 });

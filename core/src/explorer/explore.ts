@@ -60,8 +60,10 @@ export function explore(scenario: Scenario, override?: KernelName, limit = 1_000
       if (!(e instanceof Pruned)) throw e;
     }
     schedules++;
-    // a run cut short at an explored state may still have read a stale entry before it
-    if (sim.accesses.some((a) => a.outcome === 'stale')) {
+    // a run cut short at an explored state may still have read a stale entry
+    // before it; a run with a runtime error (say, one vcpu entering on two
+    // cpus at once) is an interleaving that cannot happen, and proves nothing
+    if (sim.errors.length === 0 && sim.accesses.some((a) => a.outcome === 'stale')) {
       // the search runs record nothing; replay the schedule with the full trace
       const schedule = taken.map((t) => t.cpu);
       return { kernel: variant.name, counterexample: { schedule, run: runSchedule(scenario, schedule, variant.name) }, schedules, states: seen.size, truncated: false };

@@ -27,7 +27,10 @@ export function explainStale(sim: Simulation, access: AccessRecord): string {
   // Steps since the entry was filled, in this TLB domain's terms.
   const since = sim.notable.filter((s) => s.index > entry.filledStep);
   const movesAway = since.filter((s) => s.move && s.move.guest === entry.guest && t.tlbDomainOf(s.move.from) === domain && t.tlbDomainOf(s.move.to) !== domain);
-  const leftBy = movesAway[movesAway.length - 1]?.move;
+  const lastMove = movesAway[movesAway.length - 1];
+  const leftBy = lastMove?.move;
+  // domain.md S15: a sweep that began before the move cleared the bit after it
+  const lost = lastMove && since.find((s) => s.clear && s.index > lastMove.index && s.clear.test.step < lastMove.index && s.clear.bit === leftBy?.markedBit && s.clear.guest === entry.guest);
   const early = [...since].reverse().find((s) => s.entryTest?.clearedBeforeFlush && t.tlbDomainOf(s.entryTest.cpu) === domain && s.entryTest.guest === entry.guest);
 
   if (!leftBy) {
@@ -43,6 +46,11 @@ export function explainStale(sim: Simulation, access: AccessRecord): string {
     const swept = n === 0 ? 'no set' : n === 1 ? 'set 0' : `sets 0-${n - 1}`;
     parts.push(
       `cpu${early.entryTest!.cpu} cleared need_tlb_flush[${early.entryTest!.bit}] before its sweep (${sim.variant.name}) and had swept ${swept} but not set ${entry.set} yet; cpu${access.cpu} found the bit clear and entered without flushing`,
+    );
+  } else if (lost) {
+    const c = lost.clear!;
+    parts.push(
+      `need_tlb_flush[${c.bit}] was set again when ${leftBy.vcpu} left, while cpu${c.cpu} was still sweeping from an earlier request; cpu${c.cpu} then cleared the bit at the end of its sweep, which had passed set ${entry.set} before the entry was filled, so the new request was lost (domain notes S15)`,
     );
   } else {
     parts.push(`need_tlb_flush[${leftBy.markedBit}] was set when ${leftBy.vcpu} left, but no entry on ${dname} swept set ${entry.set} before this access`);

@@ -10,7 +10,7 @@ import type { SimpleEvent } from '../language/ast';
 import { vcpuName } from '../language/ast';
 import type { Scenario } from '../language/checker';
 import { type Change, type GuestState, type MachineState, type PageState, type TaskState, type TlbEntry, type VcpuState, tlbKey } from './state';
-import type { AccessRecord, EntryTestRecord, FlushRecord, Frame, MoveRecord } from './trace';
+import type { AccessRecord, ClearRecord, EntryTestRecord, FlushRecord, Frame, MoveRecord } from './trace';
 import { type KernelVariant, groupMembers, representative } from './variants';
 
 interface OpBase {
@@ -23,14 +23,14 @@ interface OpBase {
 export type Op = OpBase &
   (
     | { op: 'exit'; vcpu: string; why: 'move' | 'stop' | 'preempt' | 'reenter' }
-    | { op: 'prepare'; vcpu: string }
+    | { op: 'prepare'; vcpu: string; reentry: boolean }
     | { op: 'radix_flush_cpu'; vcpu: string; prevCpu: number }
     | { op: 'ipi'; target: number; guest: string }
-    | { op: 'start_thread'; vcpu: string }
-    | { op: 'hv_entry'; vcpu: string }
+    | { op: 'start_thread'; vcpu: string; reentry: boolean }
+    | { op: 'hv_entry'; vcpu: string; reentry: boolean }
     | { op: 'flush_set'; guest: string; set: number; bit: number }
     | { op: 'clear_bit'; guest: string; bit: number }
-    | { op: 'enter_guest'; vcpu: string }
+    | { op: 'enter_guest'; vcpu: string; reentry: boolean }
     | { op: 'event'; event: Exclude<SimpleEvent, { kind: 'run' | 'expect-outcome' | 'expect-tlb' | 'expect-flush' }> }
   );
 
@@ -46,8 +46,11 @@ export interface StepOutcome {
   move?: MoveRecord;
   entryTest?: EntryTestRecord;
   flush?: FlushRecord;
+  clear?: ClearRecord;
   /** A runtime error: the event could not happen (inside concurrently blocks). */
   error?: string;
+  /** The rest of this event's micro-steps cannot happen: drop them. */
+  abort?: boolean;
 }
 
 const NO_FRAMES: Frame[] = [];
@@ -215,19 +218,37 @@ export class Kernel {
     if (occupant && occupant !== vcpu) ops.push({ op: 'exit', vcpu: occupant, why: 'preempt', cpu, line, frames: here });
     const v = this.vcpu(vcpu);
     if (v.cpu >= 0) ops.push({ op: 'exit', vcpu, why: v.cpu === cpu ? 'reenter' : 'move', cpu: v.cpu, line, frames: here });
-    return [...ops, ...this.entryPath(vcpu, cpu, line, here)];
+    return [...ops, ...this.entryPath(vcpu, cpu, line, here, false)];
   }
 
-  private entryPath(vcpu: string, cpu: number, line: number, frames: Frame[]): Op[] {
+  /** The entry path; `reentry` for the trip back into the guest that an IPI forces. */
+  private entryPath(vcpu: string, cpu: number, line: number, frames: Frame[], reentry: boolean): Op[] {
     const ops: Op[] = [];
     if (this.guestOf(vcpu).mmu === 'radix') {
-      ops.push({ op: 'prepare', vcpu, cpu, line, frames: this.callee(frames, line, 'kvmppc_prepare_radix_vcpu', 'kvmppc_prepare_radix_vcpu') });
+      ops.push({ op: 'prepare', vcpu, cpu, line, reentry, frames: this.callee(frames, line, 'kvmppc_prepare_radix_vcpu', 'kvmppc_prepare_radix_vcpu') });
     }
-    ops.push({ op: 'start_thread', vcpu, cpu, line, frames: this.callee(frames, line, 'kvmppc_start_thread', 'kvmppc_start_thread') });
+    ops.push({ op: 'start_thread', vcpu, cpu, line, reentry, frames: this.callee(frames, line, 'kvmppc_start_thread', 'kvmppc_start_thread') });
     const entry = this.callee(frames, line, 'kvmppc_hv_entry', 'kvmppc_hv_entry');
-    ops.push({ op: 'hv_entry', vcpu, cpu, line, frames: entry });
-    ops.push({ op: 'enter_guest', vcpu, cpu, line, frames: this.callee(frames, line, 'enter guest', 'kvmppc_hv_entry') });
+    ops.push({ op: 'hv_entry', vcpu, cpu, line, reentry, frames: entry });
+    ops.push({ op: 'enter_guest', vcpu, cpu, line, reentry, frames: this.callee(frames, line, 'enter guest', 'kvmppc_hv_entry') });
     return ops;
+  }
+
+  /**
+   * A vcpu runs on one cpu at a time. Inside a `concurrently` block another
+   * lane can take a vcpu away in the middle of an entry path: an IPI'd
+   * re-entry then has nothing left to enter (it stops quietly); a `run` of
+   * the same vcpu in two lanes at once is a mistake in the scenario (a
+   * runtime error). Either way the rest of this entry path is dropped.
+   */
+  private takenAway(op: Extract<Op, { op: 'prepare' | 'start_thread' | 'hv_entry' | 'enter_guest' }>): StepOutcome | undefined {
+    const at = this.vcpu(op.vcpu).cpu;
+    const before = op.op === 'prepare' || op.op === 'start_thread'; // not yet handed to this cpu
+    if (before ? at < 0 || at === op.cpu : at === op.cpu) return undefined;
+    const where = at < 0 ? 'has left it' : `is on cpu${at} now`;
+    if (op.reentry) return { text: () => `cpu${op.cpu}: ${op.vcpu} ${where}: nothing to re-enter`, follow: NO_OPS, abort: true };
+    const error = `${op.vcpu} cannot enter on cpu${op.cpu}: it ${where} (a vcpu runs on one cpu at a time)`;
+    return { text: () => error, follow: NO_OPS, abort: true, error };
   }
 
   execute(op: Op): StepOutcome {
@@ -235,22 +256,28 @@ export class Kernel {
       case 'exit':
         return this.exitGuest(op.vcpu, op.cpu, op.why);
       case 'prepare':
-        return this.kvmppcPrepareRadixVcpu(op);
+        return this.takenAway(op) ?? this.kvmppcPrepareRadixVcpu(op);
       case 'radix_flush_cpu':
         return this.radixFlushCpu(op);
       case 'ipi':
         return this.ipi(op);
       case 'start_thread':
-        return this.kvmppcStartThread(op.vcpu, op.cpu);
+        return this.takenAway(op) ?? this.kvmppcStartThread(op.vcpu, op.cpu);
       case 'hv_entry':
-        return this.kvmppcHvEntry(op);
+        return this.takenAway(op) ?? this.kvmppcHvEntry(op);
       case 'flush_set':
         return this.flushSet(op);
-      case 'clear_bit':
+      case 'clear_bit': {
         this.setBit(op.guest, 'needTlbFlush', op.bit, false);
-        return { text: () => `cpu${op.cpu}: clear need_tlb_flush[${op.bit}] of ${op.guest}, after the flush`, follow: NO_OPS };
+        const test = this.sweeping.get(op.cpu)!;
+        return {
+          text: () => `cpu${op.cpu}: clear need_tlb_flush[${op.bit}] of ${op.guest}, after the flush`,
+          follow: NO_OPS,
+          clear: { guest: op.guest, cpu: op.cpu, bit: op.bit, test },
+        };
+      }
       case 'enter_guest':
-        return this.enterGuest(op.vcpu, op.cpu);
+        return this.takenAway(op) ?? this.enterGuest(op.vcpu, op.cpu);
       case 'event':
         return this.guestEvent(op.event);
     }
@@ -348,7 +375,7 @@ export class Kernel {
     return {
       text: () => `IPI cpu${op.target}: ${vcpu} leaves the guest and re-enters (cpu_in_guest[${op.target}] cleared)`,
       follow: NO_OPS,
-      reentry: { cpu: op.target, ops: this.entryPath(vcpu, op.target, op.line, base) },
+      reentry: { cpu: op.target, ops: this.entryPath(vcpu, op.target, op.line, base, true) },
       ipi: { from: op.cpu, to: op.target },
     };
   }
@@ -372,7 +399,7 @@ export class Kernel {
     const bit = representative(t, op.cpu, this.variant.entryBit);
     const wasSet = g.needTlbFlush[bit];
     const early = wasSet && this.variant.clear === 'before-flush';
-    const entryTest: EntryTestRecord = { guest: g.name, cpu: op.cpu, bit, wasSet, clearedBeforeFlush: early, sweptSets: 0 };
+    const entryTest: EntryTestRecord = { guest: g.name, cpu: op.cpu, bit, wasSet, clearedBeforeFlush: early, sweptSets: 0, step: this.step };
     if (!wasSet) {
       return { text: () => `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is clear, no flush`, follow: NO_OPS, entryTest };
     }

@@ -79,8 +79,8 @@ export class Simulation {
   private lastAccess: AccessRecord | undefined;
   /** Micro-steps executed so far (recorded or not). */
   private stepCount = 0;
-  /** The steps explanations read: moves between TLB domains, entry tests that clear early (kept in both modes). */
-  readonly notable: Pick<MicroStep, 'index' | 'move' | 'entryTest'>[] = [];
+  /** The steps explanations read: moves between TLB domains, early clears, clears after a sweep (kept in both modes). */
+  readonly notable: Pick<MicroStep, 'index' | 'move' | 'entryTest' | 'clear'>[] = [];
 
   /**
    * `record: false` runs for outcomes only (stale accesses, expectations,
@@ -163,9 +163,16 @@ export class Simulation {
     if (item.kind === 'concurrently') {
       const lanes = this.startBlock(item);
       const choose = chooser();
+      const limit = this.stepCount + MAX_BLOCK_STEPS;
       for (;;) {
         const ready = lanes.filter(hasWork);
         if (ready.length === 0) break;
+        if (this.stepCount >= limit) {
+          // a safety net: every front end runs scenarios as they are typed
+          const line = item.range.start.line;
+          this.errors.push({ line, range: item.keyword.range, message: `the block did not finish within ${MAX_BLOCK_STEPS} micro-steps`, afterStep: this.stepCount - 1 });
+          break;
+        }
         this.stepLane(lanes, ready[choose(ready, lanes)]);
       }
     } else if (isExpectation(item)) {
@@ -177,7 +184,8 @@ export class Simulation {
       const stack = this.expand(item).reverse();
       while (stack.length) {
         const outcome = this.execute(stack.pop()!, event, undefined);
-        if (outcome.reentry) for (let i = outcome.reentry.ops.length - 1; i >= 0; i--) stack.push(outcome.reentry.ops[i]);
+        if (outcome.abort) stack.length = 0;
+        else if (outcome.reentry) for (let i = outcome.reentry.ops.length - 1; i >= 0; i--) stack.push(outcome.reentry.ops[i]);
         for (let i = outcome.follow.length - 1; i >= 0; i--) stack.push(outcome.follow[i]);
       }
     }
@@ -193,7 +201,7 @@ export class Simulation {
     if (lane.pending.length === 0) return;
     const [op, ...rest] = lane.pending;
     const outcome = this.execute(op, this.laneEvent(lane), lane.index);
-    lane.pending = [...outcome.follow, ...rest];
+    lane.pending = outcome.abort ? [] : [...outcome.follow, ...rest];
     if (outcome.reentry) {
       // the kicked thread re-enters as its next action, interleaving with the rest
       const target = lanes.find((l) => l.cpu === outcome.reentry!.cpu);
@@ -254,6 +262,7 @@ export class Simulation {
     const t = this.state.topology;
     if (outcome.move && t.tlbDomainOf(outcome.move.from) !== t.tlbDomainOf(outcome.move.to)) this.notable.push({ index, move: outcome.move });
     if (outcome.entryTest?.clearedBeforeFlush) this.notable.push({ index, entryTest: outcome.entryTest });
+    if (outcome.clear) this.notable.push({ index, clear: outcome.clear });
     const access = outcome.access;
     if (access) {
       access.step = index;
@@ -271,6 +280,7 @@ export class Simulation {
       if (outcome.move) step.move = outcome.move;
       if (outcome.entryTest) step.entryTest = outcome.entryTest;
       if (outcome.flush) step.flush = outcome.flush;
+      if (outcome.clear) step.clear = outcome.clear;
       if (access) step.access = access;
       this.steps.push(step);
     }
@@ -317,6 +327,8 @@ export class Simulation {
 }
 
 const NO_CHANGES: Change[] = [];
+/** Far beyond any block a person writes (each lane's entry sweeps at most 4096 sets). */
+const MAX_BLOCK_STEPS = 1_000_000;
 const NO_FRAMES: Frame[] = [];
 
 /** Copies the first `n` records (a loop: a spread of 100k arguments would overflow the stack). */

@@ -53,6 +53,16 @@ export interface EntryTestRecord {
   clearedBeforeFlush: boolean;
   /** Sets swept so far by the flush this test started (it grows as the sweep goes on). */
   sweptSets: number;
+  /** The micro-step of the test. */
+  step: number;
+}
+
+/** The clear after a sweep (`fixed`): which test's sweep it ends. */
+export interface ClearRecord {
+  guest: string;
+  cpu: number;
+  bit: number;
+  test: EntryTestRecord;
 }
 
 export interface FlushRecord {
@@ -81,6 +91,7 @@ export interface MicroStep {
   move?: MoveRecord;
   entryTest?: EntryTestRecord;
   flush?: FlushRecord;
+  clear?: ClearRecord;
 }
 
 export interface ExpectationResult {
