@@ -1,7 +1,7 @@
 // `npm start`: the main job on the sample scenarios. The seed scenario of
 // a29ebeaf under `buggy` (the stale access) and under `fixed` (its absence,
-// with the IPI and the flush that prevent it), then every sample under every
-// kernel variant.
+// with the IPI and the flush that prevent it), every sample under every
+// kernel variant, then the explorer on the two races.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
@@ -16,5 +16,14 @@ cli('run', seed, '--kernel', 'fixed');
 rule('every sample under every kernel variant');
 const samples = readdirSync('sample-scenarios').filter((f) => f.endsWith('.tlbscn')).sort().map((f) => `sample-scenarios/${f}`);
 const status = cli('compare', ...samples);
-console.log('\nNext: `npx tlbscn run FILE --trace`, `npx tlbscn explore sample-scenarios/early-clear-race.tlbscn --kernel early-clear`.');
+// explore exits 1 when it finds a stale schedule: here that is the point
+const explore = (file, kernel) => {
+  rule(`tlbscn explore ${file} --kernel ${kernel}`);
+  spawnSync(process.execPath, ['bin/tlbscn.js', 'explore', file, '--kernel', kernel], { stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' })
+    .stdout.split('\n').filter((l) => /: kernel .*schedule|^schedule \(|→ STALE/.test(l)).forEach((l) => console.log(l));
+};
+explore('sample-scenarios/early-clear-race.tlbscn', 'early-clear');
+explore('sample-scenarios/early-clear-race.tlbscn', 'fixed');
+explore('sample-scenarios/races/lost-update.tlbscn', 'fixed');
+console.log('\nNext: `npx tlbscn run FILE --trace` for every micro-step, `npx tlbscn explore FILE --json` to replay a schedule in the debugger.');
 process.exitCode = status;
