@@ -10,7 +10,7 @@ import type { SimpleEvent } from '../language/ast';
 import { vcpuName } from '../language/ast';
 import type { Scenario } from '../language/checker';
 import { type Change, type GuestState, type MachineState, type PageState, type TaskState, type TlbEntry, type VcpuState, tlbKey } from './state';
-import type { AccessRecord, ClearRecord, EntryTestRecord, FlushRecord, Frame, MoveRecord } from './trace';
+import type { AccessRecord, EntryTestRecord, Frame, MoveRecord, StepRecords } from './trace';
 import { type KernelVariant, groupMembers, representative } from './variants';
 
 interface OpBase {
@@ -34,19 +34,13 @@ export type Op = OpBase &
     | { op: 'event'; event: Exclude<SimpleEvent, { kind: 'run' | 'expect-outcome' | 'expect-tlb' | 'expect-flush' }> }
   );
 
-export interface StepOutcome {
+/** A micro-step's result; an `access` record's `step` is filled in by the simulation. */
+export interface StepOutcome extends StepRecords {
   /** What happened, in words: built only when the run is recorded, right after the step. */
   text: () => string;
   follow: Op[];
   /** An IPI'd thread's trip out of the guest and back in (the scheduler places it). */
   reentry?: { cpu: number; ops: Op[] };
-  /** Its `step` is filled in by the simulation. */
-  access?: AccessRecord;
-  ipi?: { from: number; to: number };
-  move?: MoveRecord;
-  entryTest?: EntryTestRecord;
-  flush?: FlushRecord;
-  clear?: ClearRecord;
   /** A runtime error: the event could not happen (inside concurrently blocks). */
   error?: string;
   /** The rest of this event's micro-steps cannot happen: drop them. */

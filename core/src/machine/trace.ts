@@ -73,7 +73,17 @@ export interface FlushRecord {
   removed: number;
 }
 
-export interface MicroStep {
+/** What a micro-step did, as records: the kernel returns them, a recorded step keeps them. */
+export interface StepRecords {
+  access?: AccessRecord;
+  ipi?: { from: number; to: number };
+  move?: MoveRecord;
+  entryTest?: EntryTestRecord;
+  flush?: FlushRecord;
+  clear?: ClearRecord;
+}
+
+export interface MicroStep extends StepRecords {
   index: number;
   /** Scenario line of the event this step belongs to (0-based). */
   line: number;
@@ -86,12 +96,6 @@ export interface MicroStep {
   frames: Frame[];
   text: string;
   changes: Change[];
-  access?: AccessRecord;
-  ipi?: { from: number; to: number };
-  move?: MoveRecord;
-  entryTest?: EntryTestRecord;
-  flush?: FlushRecord;
-  clear?: ClearRecord;
 }
 
 export interface ExpectationResult {
