@@ -3,7 +3,103 @@
 // and which flush should have removed the entry and did not.
 
 import type { Simulation } from './simulation';
-import type { AccessRecord } from './trace';
+import type { AccessRecord, MicroStep, StepRecords } from './trace';
+
+export type NotableStep = Pick<MicroStep, 'index' | 'move' | 'entryTest' | 'clear'>;
+
+/**
+ * The steps explanations read, in step order: moves between TLB domains,
+ * clears before a sweep, and the clears after a sweep that a move of the
+ * same guest overlapped (they may have erased its request, domain.md S15;
+ * other clears explain nothing). Indexed by guest and TLB domain, so that
+ * explaining a stale access costs no more than a lookup however long the
+ * run (a long `buggy` run has a stale access every few events).
+ */
+export class NotableSteps {
+  /** All of them, in order (a checkpoint keeps a prefix). */
+  readonly steps: NotableStep[] = [];
+  /** `guest@domain` → the moves that left the domain. */
+  private readonly movesFrom = new Map<string, NotableStep[]>();
+  /** `guest@domain` → the clears before a sweep there. */
+  private readonly earlyIn = new Map<string, NotableStep[]>();
+  /** guest → its clears after a sweep that a move overlapped. */
+  private readonly clearsOf = new Map<string, NotableStep[]>();
+  /** guest → the step of its last move between TLB domains. */
+  private readonly lastMoveAt = new Map<string, number>();
+
+  constructor(private readonly domainOf: (cpu: number) => number) {}
+
+  /** The first `n` steps of `from`. */
+  static prefix(from: NotableSteps, n: number): NotableSteps {
+    const to = new NotableSteps(from.domainOf);
+    for (let i = 0; i < n; i++) to.add(from.steps[i]);
+    return to;
+  }
+
+  get length(): number {
+    return this.steps.length;
+  }
+
+  /** Keeps what of step `index` explanations may read. */
+  note(index: number, { move, entryTest, clear }: StepRecords): void {
+    if (move && this.domainOf(move.from) !== this.domainOf(move.to)) this.add({ index, move });
+    if (entryTest?.clearedBeforeFlush) this.add({ index, entryTest });
+    if (clear && (this.lastMoveAt.get(clear.guest) ?? -1) > clear.test.step) this.add({ index, clear });
+  }
+
+  private add(step: NotableStep): void {
+    this.steps.push(step);
+    if (step.move) {
+      append(this.movesFrom, `${step.move.guest}@${this.domainOf(step.move.from)}`, step);
+      this.lastMoveAt.set(step.move.guest, step.index);
+    }
+    if (step.entryTest) append(this.earlyIn, `${step.entryTest.guest}@${this.domainOf(step.entryTest.cpu)}`, step);
+    if (step.clear) append(this.clearsOf, step.clear.guest, step);
+  }
+
+  /** The last move of `guest` away from `domain` after step `after`. */
+  lastMoveFrom(guest: string, domain: number, after: number): NotableStep | undefined {
+    return lastAfter(this.movesFrom.get(`${guest}@${domain}`), after);
+  }
+
+  /** The last clear before a sweep in `domain` by `guest` after step `after`. */
+  lastEarlyClearIn(guest: string, domain: number, after: number): NotableStep | undefined {
+    return lastAfter(this.earlyIn.get(`${guest}@${domain}`), after);
+  }
+
+  /** The first clear of `bit` after `move` by a sweep that began before it: the clear that erased its request. */
+  clearErasing(move: NotableStep): NotableStep | undefined {
+    const clears = this.clearsOf.get(move.move!.guest) ?? [];
+    for (let i = firstAfter(clears, move.index); i < clears.length; i++) {
+      const c = clears[i].clear!;
+      if (c.test.step < move.index && c.bit === move.move!.markedBit) return clears[i];
+    }
+    return undefined;
+  }
+}
+
+function append<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+function lastAfter(steps: readonly NotableStep[] | undefined, after: number): NotableStep | undefined {
+  const last = steps?.[steps.length - 1];
+  return last && last.index > after ? last : undefined;
+}
+
+/** The position of the first step after `step` in a list in step order (a binary search). */
+function firstAfter(steps: readonly { index: number }[], step: number): number {
+  let lo = 0;
+  let hi = steps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (steps[mid].index > step) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
 
 export function explainStale(sim: Simulation, access: AccessRecord): string {
   const entry = access.entry!;
@@ -25,13 +121,11 @@ export function explainStale(sim: Simulation, access: AccessRecord): string {
   }
 
   // Steps since the entry was filled, in this TLB domain's terms.
-  const since = sim.notable.filter((s) => s.index > entry.filledStep);
-  const movesAway = since.filter((s) => s.move && s.move.guest === entry.guest && t.tlbDomainOf(s.move.from) === domain && t.tlbDomainOf(s.move.to) !== domain);
-  const lastMove = movesAway[movesAway.length - 1];
+  const lastMove = sim.notable.lastMoveFrom(entry.guest, domain, entry.filledStep);
   const leftBy = lastMove?.move;
   // domain.md S15: a sweep that began before the move cleared the bit after it
-  const lost = lastMove && since.find((s) => s.clear && s.index > lastMove.index && s.clear.test.step < lastMove.index && s.clear.bit === leftBy?.markedBit && s.clear.guest === entry.guest);
-  const early = [...since].reverse().find((s) => s.entryTest?.clearedBeforeFlush && t.tlbDomainOf(s.entryTest.cpu) === domain && s.entryTest.guest === entry.guest);
+  const lost = lastMove && sim.notable.clearErasing(lastMove);
+  const early = sim.notable.lastEarlyClearIn(entry.guest, domain, entry.filledStep);
 
   if (!leftBy) {
     parts.push(`no vcpu of ${entry.guest} left ${dname} after the fill, so nothing marked it for a flush`);

@@ -6,11 +6,11 @@
 // A micro-step is an `Op`: plain data (so the explorer can copy and compare
 // pending work). Executing one returns the ops that follow it.
 
-import type { SimpleEvent } from '../language/ast';
+import type { SimpleEvent, VcpuRef } from '../language/ast';
 import { vcpuName } from '../language/ast';
 import type { Scenario } from '../language/checker';
 import { type Change, type GuestState, type MachineState, type PageState, type TaskState, type TlbEntry, type VcpuState, tlbKey } from './state';
-import type { AccessRecord, EntryTestRecord, Frame, MoveRecord, StepRecords } from './trace';
+import type { AccessRecord, ClearRecord, EntryTestRecord, FlushRecord, Frame, MoveRecord, StepRecords } from './trace';
 import { type KernelVariant, groupMembers, representative } from './variants';
 
 interface OpBase {
@@ -34,22 +34,61 @@ export type Op = OpBase &
     | { op: 'event'; event: Exclude<SimpleEvent, { kind: 'run' | 'expect-outcome' | 'expect-tlb' | 'expect-flush' }> }
   );
 
-/** A micro-step's result; an `access` record's `step` is filled in by the simulation. */
-export interface StepOutcome extends StepRecords {
-  /** What happened, in words: built only when the run is recorded, right after the step. */
-  text: () => string;
-  follow: Op[];
+/** Most steps are followed by nothing; they share one (never mutated) list. */
+const NO_OPS: Op[] = [];
+
+/**
+ * A micro-step's result; an `access` record's `step` is filled in by the
+ * simulation. The kernel fills one instance, reused from step to step and
+ * read before the next: a fresh object per step was the largest allocation
+ * of a long run, and objects of a dozen shapes made every read of them slow.
+ */
+export class StepOutcome implements StepRecords {
+  /**
+   * What happened, in words: built only when the run is recorded ('' in an
+   * outcomes-only run, which builds no text: no closures, no string work).
+   */
+  text = '';
+  follow: Op[] = NO_OPS;
   /** An IPI'd thread's trip out of the guest and back in (the scheduler places it). */
-  reentry?: { cpu: number; ops: Op[] };
+  reentry: { cpu: number; ops: Op[] } | undefined = undefined;
   /** A runtime error: the event could not happen (inside concurrently blocks). */
-  error?: string;
+  error: string | undefined = undefined;
   /** The rest of this event's micro-steps cannot happen: drop them. */
-  abort?: boolean;
+  abort = false;
+  access: AccessRecord | undefined = undefined;
+  /** Recorded runs only, like `flush`: what only the debugger and reports show. */
+  ipi: { from: number; to: number } | undefined = undefined;
+  move: MoveRecord | undefined = undefined;
+  entryTest: EntryTestRecord | undefined = undefined;
+  flush: FlushRecord | undefined = undefined;
+  clear: ClearRecord | undefined = undefined;
+
+  /** Empties it for the next step. */
+  reset(): void {
+    this.text = '';
+    this.follow = NO_OPS;
+    this.reentry = this.error = undefined;
+    this.abort = false;
+    this.access = this.ipi = this.move = this.entryTest = this.flush = this.clear = undefined;
+  }
 }
 
 const NO_FRAMES: Frame[] = [];
-/** Most steps are followed by nothing; they share one (never mutated) list. */
-const NO_OPS: Op[] = [];
+/** What most invalidations remove: nothing (shared, never mutated). */
+const NO_ENTRIES: TlbEntry[] = [];
+
+/** The entries an invalidation removes: one LPID's, narrowed to one pid, page or set. */
+interface TlbSelector {
+  lpid: number;
+  pid?: number;
+  page?: string;
+  set?: number;
+}
+
+function selects(m: TlbSelector, e: TlbEntry): boolean {
+  return e.lpid === m.lpid && (m.pid === undefined || e.pid === m.pid) && (m.page === undefined || e.page === m.page) && (m.set === undefined || e.set === m.set);
+}
 
 export class Kernel {
   /**
@@ -66,6 +105,8 @@ export class Kernel {
   /** task → page → its TLB key, made once: the key is looked up on every access. */
   private readonly keys = new Map<string, Map<string, string>>();
   private readonly guestOfVcpu = new Map<string, GuestState>();
+  /** guest → vcpu index → the vcpu's name, made once: ops carry names, and a name made afresh would be hashed afresh. */
+  private readonly vcpuNames = new Map<string, string[]>();
 
   constructor(
     readonly state: MachineState,
@@ -75,9 +116,11 @@ export class Kernel {
     readonly recording: boolean,
   ) {
     for (const g of state.guests.values()) {
+      const names = g.vcpus.map((v) => vcpuName(v));
+      this.vcpuNames.set(g.name, names);
       for (const v of g.vcpus) {
-        this.vcpus.set(vcpuName(v), v);
-        this.guestOfVcpu.set(vcpuName(v), g);
+        this.vcpus.set(names[v.index], v);
+        this.guestOfVcpu.set(names[v.index], g);
       }
     }
   }
@@ -92,6 +135,10 @@ export class Kernel {
 
   private vcpu(name: string): VcpuState {
     return this.vcpus.get(name)!;
+  }
+
+  private nameOf(ref: VcpuRef): string {
+    return this.vcpuNames.get(ref.guest.text)![ref.index];
   }
 
   // ---- recorded mutations ----------------------------------------------------
@@ -157,12 +204,14 @@ export class Kernel {
   }
 
   /** Removes the entries `match` selects from one TLB domain; returns them. */
-  private removeEntries(domain: number, match: (e: TlbEntry) => boolean): TlbEntry[] {
-    const removed: TlbEntry[] = [];
-    for (const [key, e] of this.state.tlbs[domain]) {
-      if (!match(e)) continue;
+  private removeEntries(domain: number, match: TlbSelector): TlbEntry[] {
+    let removed = NO_ENTRIES;
+    const tlb = this.state.tlbs[domain];
+    for (const e of tlb.values()) {
+      if (!selects(match, e)) continue;
+      if (removed === NO_ENTRIES) removed = [];
       this.changes?.push({ kind: 'tlb-remove', domain, entry: e });
-      this.state.tlbs[domain].delete(key);
+      tlb.delete(tlbKey(e.lpid, e.pid, e.page));
       removed.push(e);
     }
     return removed;
@@ -181,10 +230,9 @@ export class Kernel {
    * The call stack of a callee: `frames` plus one frame. Stacks are for the
    * debugger; an outcomes-only run (no change journal) builds none.
    */
-  private callee(frames: Frame[], line: number, name: string | (() => string), routine?: string): Frame[] {
+  private callee(frames: Frame[], line: number, name: string, routine?: string): Frame[] {
     if (!this.recording) return NO_FRAMES;
-    const text = typeof name === 'string' ? name : name();
-    return [...frames, routine ? { name: text, routine, line } : { name: text, line }];
+    return [...frames, routine ? { name, routine, line } : { name, line }];
   }
 
   private guestOf(vcpu: string): GuestState {
@@ -202,22 +250,20 @@ export class Kernel {
    * the entry path. Expanded when the event starts; each op re-reads the
    * state when it executes.
    */
-  expandRun(event: Extract<SimpleEvent, { kind: 'run' }>, frames: Frame[]): Op[] {
-    const vcpu = vcpuName(event.vcpu);
+  expandRun(event: Extract<SimpleEvent, { kind: 'run' }>, frames: Frame[], ops: Op[] = []): Op[] {
+    const vcpu = this.nameOf(event.vcpu);
     const cpu = event.cpu.index;
     const line = event.range.start.line;
-    const here = this.callee(frames, line, () => `run ${vcpu} on cpu${cpu}`);
-    const ops: Op[] = [];
+    const here = this.recording ? this.callee(frames, line, `run ${vcpu} on cpu${cpu}`) : NO_FRAMES;
     const occupant = this.state.cpus[cpu].vcpu;
     if (occupant && occupant !== vcpu) ops.push({ op: 'exit', vcpu: occupant, why: 'preempt', cpu, line, frames: here });
     const v = this.vcpu(vcpu);
     if (v.cpu >= 0) ops.push({ op: 'exit', vcpu, why: v.cpu === cpu ? 'reenter' : 'move', cpu: v.cpu, line, frames: here });
-    return [...ops, ...this.entryPath(vcpu, cpu, line, here, false)];
+    return this.entryPath(vcpu, cpu, line, here, false, ops);
   }
 
   /** The entry path; `reentry` for the trip back into the guest that an IPI forces. */
-  private entryPath(vcpu: string, cpu: number, line: number, frames: Frame[], reentry: boolean): Op[] {
-    const ops: Op[] = [];
+  private entryPath(vcpu: string, cpu: number, line: number, frames: Frame[], reentry: boolean, ops: Op[] = []): Op[] {
     if (this.guestOf(vcpu).mmu === 'radix') {
       ops.push({ op: 'prepare', vcpu, cpu, line, reentry, frames: this.callee(frames, line, 'kvmppc_prepare_radix_vcpu', 'kvmppc_prepare_radix_vcpu') });
     }
@@ -240,12 +286,24 @@ export class Kernel {
     const before = op.op === 'prepare' || op.op === 'start_thread'; // not yet handed to this cpu
     if (before ? at < 0 || at === op.cpu : at === op.cpu) return undefined;
     const where = at < 0 ? 'has left it' : `is on cpu${at} now`;
-    if (op.reentry) return { text: () => `cpu${op.cpu}: ${op.vcpu} ${where}: nothing to re-enter`, follow: NO_OPS, abort: true };
-    const error = `${op.vcpu} cannot enter on cpu${op.cpu}: it ${where} (a vcpu runs on one cpu at a time)`;
-    return { text: () => error, follow: NO_OPS, abort: true, error };
+    this.out.abort = true;
+    if (op.reentry) return this.said(this.recording ? `cpu${op.cpu}: ${op.vcpu} ${where}: nothing to re-enter` : '');
+    this.out.error = `${op.vcpu} cannot enter on cpu${op.cpu}: it ${where} (a vcpu runs on one cpu at a time)`;
+    return this.said(this.out.error);
+  }
+
+  /** The result of the step being executed (see StepOutcome). */
+  private readonly out = new StepOutcome();
+
+  /** Ends a step: what happened in words (recorded runs only) and the ops that follow. */
+  private said(text: string, follow: Op[] = NO_OPS): StepOutcome {
+    this.out.text = text;
+    this.out.follow = follow;
+    return this.out;
   }
 
   execute(op: Op): StepOutcome {
+    this.out.reset();
     switch (op.op) {
       case 'exit':
         return this.exitGuest(op.vcpu, op.cpu, op.why);
@@ -264,11 +322,8 @@ export class Kernel {
       case 'clear_bit': {
         this.setBit(op.guest, 'needTlbFlush', op.bit, false);
         const test = this.sweeping.get(op.cpu)!;
-        return {
-          text: () => `cpu${op.cpu}: clear need_tlb_flush[${op.bit}] of ${op.guest}, after the flush`,
-          follow: NO_OPS,
-          clear: { guest: op.guest, cpu: op.cpu, bit: op.bit, test },
-        };
+        this.out.clear = { guest: op.guest, cpu: op.cpu, bit: op.bit, test };
+        return this.said(this.recording ? `cpu${op.cpu}: clear need_tlb_flush[${op.bit}] of ${op.guest}, after the flush` : '');
       }
       case 'enter_guest':
         return this.takenAway(op) ?? this.enterGuest(op.vcpu, op.cpu);
@@ -280,7 +335,7 @@ export class Kernel {
   /** Leaving guest mode: the thread drops out of cpu_in_guest; a move or stop also frees it. */
   private exitGuest(vcpu: string, cpu: number, why: 'move' | 'stop' | 'preempt' | 'reenter'): StepOutcome {
     const v = this.vcpu(vcpu);
-    if (v.cpu !== cpu) return { text: () => `cpu${cpu}: ${vcpu} is not running there; nothing to exit`, follow: NO_OPS };
+    if (v.cpu !== cpu) return this.said(this.recording ? `cpu${cpu}: ${vcpu} is not running there; nothing to exit` : '');
     const g = this.guestOf(vcpu);
     this.setBit(g.name, 'cpuInGuest', cpu, false);
     this.setCpuMode(cpu, false);
@@ -291,7 +346,7 @@ export class Kernel {
       this.setVcpu(vcpu, 'cpu', -1);
     }
     const what = { move: 'exits to move', stop: 'exits (stop)', preempt: 'is preempted', reenter: 'exits to re-enter' }[why];
-    return { text: () => `cpu${cpu}: ${vcpu} ${what}; cpu_in_guest[${cpu}] of ${g.name} cleared`, follow: NO_OPS };
+    return this.said(this.recording ? `cpu${cpu}: ${vcpu} ${what}; cpu_in_guest[${cpu}] of ${g.name} cleared` : '');
   }
 
   /** kvmppc_prepare_radix_vcpu(): the movement check a29ebeaf added. */
@@ -301,20 +356,20 @@ export class Kernel {
     const t = this.state.topology;
     const group = this.variant.movementGroup;
     const prev = v.prevCpu;
-    const name = () => `kvmppc_prepare_radix_vcpu(${op.vcpu}, cpu${op.cpu})`;
     if (!group) {
       // before a29ebeaf there is no prev_cpu: a move is not noticed at all
       const move: MoveRecord | undefined =
         v.lastCpu >= 0 && t.tlbDomainOf(v.lastCpu) !== t.tlbDomainOf(op.cpu)
           ? { guest: g.name, vcpu: op.vcpu, from: v.lastCpu, to: op.cpu, unmarkedBecause: `${this.variant.name} does not track radix vcpu movement (no prev_cpu, no radix_flush_cpu)` }
           : undefined;
-      return { text: () => `${name()}: no movement tracking in ${this.variant.name}`, follow: NO_OPS, ...(move ? { move } : {}) };
+      this.out.move = move;
+      return this.said(this.recording ? `${prepareCall(op)}: no movement tracking in ${this.variant.name}` : '');
     }
     if (prev < 0) {
       this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
-      return { text: () => `${name()}: first run, prev_cpu := ${op.cpu}`, follow: NO_OPS };
+      return this.said(this.recording ? `${prepareCall(op)}: first run, prev_cpu := ${op.cpu}` : '');
     }
-    if (prev === op.cpu) return { text: () => `${name()}: prev_cpu is cpu${op.cpu}, nothing to do`, follow: NO_OPS };
+    if (prev === op.cpu) return this.said(this.recording ? `${prepareCall(op)}: prev_cpu is cpu${op.cpu}, nothing to do` : '');
     const sameGroup = representative(t, prev, group) === representative(t, op.cpu, group);
     const moved = t.tlbDomainOf(prev) !== t.tlbDomainOf(op.cpu);
     const move: MoveRecord = { guest: g.name, vcpu: op.vcpu, from: prev, to: op.cpu };
@@ -323,15 +378,16 @@ export class Kernel {
         move.unmarkedBecause = `cpu${prev} and cpu${op.cpu} count as one core for ${this.variant.name} (same first thread, cpu${representative(t, prev, group)}), although they use different TLBs (${this.domainName(prev)}, ${this.domainName(op.cpu)})`;
       }
       this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
-      return { text: () => `${name()}: cpu${prev} → cpu${op.cpu}, same core: prev_cpu := ${op.cpu}, no flush`, follow: NO_OPS, move };
+      this.out.move = move;
+      return this.said(this.recording ? `${prepareCall(op)}: cpu${prev} → cpu${op.cpu}, same core: prev_cpu := ${op.cpu}, no flush` : '');
     }
     this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
     move.markedBit = representative(t, prev, group);
-    return {
-      text: () => `${name()}: cpu${prev} → cpu${op.cpu}, another core: radix_flush_cpu(cpu${prev}); prev_cpu := ${op.cpu}`,
-      follow: [{ op: 'radix_flush_cpu', vcpu: op.vcpu, prevCpu: prev, cpu: op.cpu, line: op.line, frames: this.callee(op.frames, op.line, 'radix_flush_cpu', 'radix_flush_cpu') }],
-      move,
-    };
+    this.out.move = move;
+    return this.said(
+      this.recording ? `${prepareCall(op)}: cpu${prev} → cpu${op.cpu}, another core: radix_flush_cpu(cpu${prev}); prev_cpu := ${op.cpu}` : '',
+      [{ op: 'radix_flush_cpu', vcpu: op.vcpu, prevCpu: prev, cpu: op.cpu, line: op.line, frames: this.callee(op.frames, op.line, 'radix_flush_cpu', 'radix_flush_cpu') }],
+    );
   }
 
   /**
@@ -344,17 +400,17 @@ export class Kernel {
     const t = this.state.topology;
     const bit = representative(t, op.prevCpu, group);
     this.setBit(g.name, 'needTlbFlush', bit, true);
-    const targets = groupMembers(t, op.prevCpu, group).filter((c) => g.cpuInGuest[c] && c !== op.cpu);
-    const follow: Op[] = targets.map((target) => ({
-      op: 'ipi',
-      target,
-      guest: g.name,
-      cpu: op.cpu,
-      line: op.line,
-      frames: this.callee(op.frames, op.line, () => `smp_call_function_single(cpu${target})`, 'smp_call_function_single'),
-    }));
-    const whom = () => (targets.length ? `IPI ${targets.map((c) => `cpu${c}`).join(', ')}` : `no thread of ${this.domainName(op.prevCpu)} is in ${g.name}, no IPI`);
-    return { text: () => `radix_flush_cpu: set need_tlb_flush[${bit}] of ${g.name}, ${whom()}`, follow };
+    const targets: number[] = [];
+    const follow: Op[] = [];
+    for (const target of groupMembers(t, op.prevCpu, group)) {
+      if (!g.cpuInGuest[target] || target === op.cpu) continue;
+      const frames = this.recording ? this.callee(op.frames, op.line, `smp_call_function_single(cpu${target})`, 'smp_call_function_single') : NO_FRAMES;
+      targets.push(target);
+      follow.push({ op: 'ipi', target, guest: g.name, cpu: op.cpu, line: op.line, frames });
+    }
+    if (!this.recording) return this.said('', follow);
+    const whom = targets.length ? `IPI ${targets.map((c) => `cpu${c}`).join(', ')}` : `no thread of ${this.domainName(op.prevCpu)} is in ${g.name}, no IPI`;
+    return this.said(`radix_flush_cpu: set need_tlb_flush[${bit}] of ${g.name}, ${whom}`, follow);
   }
 
   /** The flush IPI: the target leaves the guest, runs the empty cross-call, and re-enters. */
@@ -363,15 +419,12 @@ export class Kernel {
     const vcpu = cpu.vcpu;
     this.setBit(op.guest, 'cpuInGuest', op.target, false);
     this.setCpuMode(op.target, false);
-    if (!vcpu) return { text: () => `IPI cpu${op.target}: idle, nothing re-enters`, follow: NO_OPS, ipi: { from: op.cpu, to: op.target } };
+    if (this.recording) this.out.ipi = { from: op.cpu, to: op.target };
+    if (!vcpu) return this.said(this.recording ? `IPI cpu${op.target}: idle, nothing re-enters` : '');
     // the re-entry nests under radix_flush_cpu, beside (not under) the IPI frame
-    const base = this.recording ? this.callee(op.frames.slice(0, -1), op.line, () => `IPI cpu${op.target}: ${vcpu} re-enters`) : NO_FRAMES;
-    return {
-      text: () => `IPI cpu${op.target}: ${vcpu} leaves the guest and re-enters (cpu_in_guest[${op.target}] cleared)`,
-      follow: NO_OPS,
-      reentry: { cpu: op.target, ops: this.entryPath(vcpu, op.target, op.line, base, true) },
-      ipi: { from: op.cpu, to: op.target },
-    };
+    const base = this.recording ? this.callee(op.frames.slice(0, -1), op.line, `IPI cpu${op.target}: ${vcpu} re-enters`) : NO_FRAMES;
+    this.out.reentry = { cpu: op.target, ops: this.entryPath(vcpu, op.target, op.line, base, true) };
+    return this.said(this.recording ? `IPI cpu${op.target}: ${vcpu} leaves the guest and re-enters (cpu_in_guest[${op.target}] cleared)` : '');
   }
 
   /** kvmppc_start_thread(): hand the vcpu to the thread, set it in cpu_in_guest. */
@@ -382,7 +435,7 @@ export class Kernel {
     this.setVcpu(vcpu, 'cpu', cpu);
     this.setVcpu(vcpu, 'lastCpu', cpu);
     this.setBit(g.name, 'cpuInGuest', cpu, true);
-    return { text: () => `kvmppc_start_thread: ${vcpu} on cpu${cpu}${old && old !== vcpu ? ` (replacing ${old})` : ''}, cpu_in_guest[${cpu}] of ${g.name} set`, follow: NO_OPS };
+    return this.said(this.recording ? `kvmppc_start_thread: ${vcpu} on cpu${cpu}${old && old !== vcpu ? ` (replacing ${old})` : ''}, cpu_in_guest[${cpu}] of ${g.name} set` : '');
   }
 
   /** kvmppc_hv_entry: load LPIDR, test the bit that stands for this cpu, flush if set. */
@@ -394,22 +447,19 @@ export class Kernel {
     const wasSet = g.needTlbFlush[bit];
     const early = wasSet && this.variant.clear === 'before-flush';
     const entryTest: EntryTestRecord = { guest: g.name, cpu: op.cpu, bit, wasSet, clearedBeforeFlush: early, sweptSets: 0, step: this.step };
+    this.out.entryTest = entryTest;
     if (!wasSet) {
-      return { text: () => `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is clear, no flush`, follow: NO_OPS, entryTest };
+      return this.said(this.recording ? `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is clear, no flush` : '');
     }
     if (early) this.setBit(g.name, 'needTlbFlush', bit, false);
     this.sweeping.set(op.cpu, entryTest);
     const follow: Op[] = [];
     for (let set = 0; set < t.tlbSets; set++) {
-      follow.push({ op: 'flush_set', guest: g.name, set, bit, cpu: op.cpu, line: op.line, frames: this.callee(op.frames, op.line, () => `flush set ${set} of ${t.tlbSets}`, 'kvmppc_hv_entry') });
+      follow.push({ op: 'flush_set', guest: g.name, set, bit, cpu: op.cpu, line: op.line, frames: this.recording ? this.callee(op.frames, op.line, `flush set ${set} of ${t.tlbSets}`, 'kvmppc_hv_entry') : NO_FRAMES });
     }
     if (!early) follow.push({ op: 'clear_bit', guest: g.name, bit, cpu: op.cpu, line: op.line, frames: op.frames });
     const order = early ? 'cleared now, before the flush' : 'flush, then clear';
-    return {
-      text: () => `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is set: ${order} (LPID ${g.lpid} from ${this.domainName(op.cpu)} TLB)`,
-      follow,
-      entryTest,
-    };
+    return this.said(this.recording ? `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is set: ${order} (LPID ${g.lpid} from ${this.domainName(op.cpu)} TLB)` : '', follow);
   }
 
   /** One tlbiel IS=2 of the entry-time sweep: this LPID's entries in one set of this TLB. */
@@ -421,16 +471,12 @@ export class Kernel {
     const test = this.sweeping.get(op.cpu);
     if (test) test.sweptSets = op.set + 1;
     // The pre-fix sweep is an HPT-format tlbiel: it removes no radix entries.
-    const removed = knows ? this.removeEntries(domain, (e) => e.lpid === g.lpid && e.set === op.set) : [];
-    return {
-      text: () => {
-        const what = removed.length ? ` (removed ${removed.map((e) => `${e.task}:${e.page}`).join(', ')})` : '';
-        const format = knows ? '' : ` — HPT-format tlbiel, radix entries untouched`;
-        return `cpu${op.cpu}: flush LPID ${g.lpid} from ${t.tlbDomainName(domain)} TLB, set ${op.set} of ${t.tlbSets}${what}${format}`;
-      },
-      follow: NO_OPS,
-      flush: { guest: g.name, cpu: op.cpu, domain, set: op.set, removed: removed.length },
-    };
+    const removed = knows ? this.removeEntries(domain, { lpid: g.lpid, set: op.set }) : NO_ENTRIES;
+    if (!this.recording) return this.said('');
+    this.out.flush = { guest: g.name, cpu: op.cpu, domain, set: op.set, removed: removed.length };
+    const what = removed.length ? ` (removed ${removed.map((e) => `${e.task}:${e.page}`).join(', ')})` : '';
+    const format = knows ? '' : ` — HPT-format tlbiel, radix entries untouched`;
+    return this.said(`cpu${op.cpu}: flush LPID ${g.lpid} from ${t.tlbDomainName(domain)} TLB, set ${op.set} of ${t.tlbSets}${what}${format}`);
   }
 
   private enterGuest(vcpu: string, cpu: number): StepOutcome {
@@ -438,7 +484,7 @@ export class Kernel {
     this.setCpuMode(cpu, true);
     const task = v.task ? this.state.tasks.get(v.task) : undefined;
     this.setCpu(cpu, 'pidr', task?.pid ?? 0);
-    return { text: () => `cpu${cpu}: ${vcpu} enters the guest${task ? ` (${task.name} resumes)` : ''}`, follow: NO_OPS };
+    return this.said(this.recording ? `cpu${cpu}: ${vcpu} enters the guest${task ? ` (${task.name} resumes)` : ''}` : '');
   }
 
   // ---- guest events -------------------------------------------------------------------
@@ -455,9 +501,9 @@ export class Kernel {
   private guestEvent(e: Extract<Op, { op: 'event' }>['event']): StepOutcome {
     switch (e.kind) {
       case 'stop': {
-        const vcpu = vcpuName(e.vcpu);
+        const vcpu = this.nameOf(e.vcpu);
         const v = this.vcpu(vcpu);
-        if (v.cpu < 0) return { text: () => `${vcpu} is not running`, follow: NO_OPS };
+        if (v.cpu < 0) return this.said(this.recording ? `${vcpu} is not running` : '');
         return this.exitGuest(vcpu, v.cpu, 'stop');
       }
       case 'schedule':
@@ -468,7 +514,8 @@ export class Kernel {
     const acting = this.taskCpu(taskName);
     if (acting === undefined) {
       const why = task.vcpu === undefined ? 'is not current on any vcpu' : `is current on ${task.guest}.vcpu${task.vcpu}, which is not running`;
-      return { text: () => `${e.kind}: task ${taskName} ${why}`, follow: NO_OPS, error: `'${e.kind}' by task '${taskName}', which ${why}` };
+      this.out.error = `'${e.kind}' by task '${taskName}', which ${why}`;
+      return this.said(this.recording ? `${e.kind}: task ${taskName} ${why}` : '');
     }
     switch (e.kind) {
       case 'access':
@@ -480,11 +527,11 @@ export class Kernel {
         const old = task.pages.get(e.page.text)!;
         this.setPte(taskName, e.page.text, { frame: f, changedLine: e.range.start.line, invalidation: old.frame !== undefined ? 'remapped without invalidation' : undefined });
         const note = old.frame !== undefined ? ` (was frame ${old.frame}: entries for it are now stale)` : '';
-        return { text: () => `${taskName}: map ${e.page.text} → frame ${f}${note}`, follow: NO_OPS };
+        return this.said(this.recording ? `${taskName}: map ${e.page.text} → frame ${f}${note}` : '');
       }
       case 'tlbiel':
       case 'tlbie':
-        return this.invalidate(taskName, e.page?.text, acting, e.kind, () => 'the guest');
+        return this.invalidate(taskName, e.page?.text, acting, e.kind, 'the guest');
     }
   }
 
@@ -502,12 +549,11 @@ export class Kernel {
     }
     const cpu = g.vcpus[index].cpu;
     if (cpu >= 0 && this.state.cpus[cpu].inGuest) this.setCpu(cpu, 'pidr', task.pid);
-    return {
-      text: () =>
-        `${guest} schedules ${taskName} on ${guest}.vcpu${index}${cpu >= 0 ? ` (cpu${cpu})` : ''}; mm_cpumask = {${task.vcpuHistory.map((v) => `vcpu${v}`).join(', ')}}` +
+    if (!this.recording) return this.said('');
+    return this.said(
+      `${guest} schedules ${taskName} on ${guest}.vcpu${index}${cpu >= 0 ? ` (cpu${cpu})` : ''}; mm_cpumask = {${task.vcpuHistory.map((v) => `vcpu${v}`).join(', ')}}` +
         (displaced && displaced !== taskName ? `; ${displaced} is now current nowhere` : ''),
-      follow: NO_OPS,
-    };
+    );
   }
 
   /** The core question: what does the task's translation of the page come from? */
@@ -516,45 +562,47 @@ export class Kernel {
     const g = this.state.guests.get(task.guest)!;
     const t = this.state.topology;
     const domain = t.tlbDomainOf(cpu);
-    const dname = () => t.tlbDomainName(domain);
     const entry = this.state.tlbs[domain].get(this.keyOf(task, page));
     const pte = task.pages.get(page)!;
-    // built whole, without spreads: this is the hottest path of a long run
-    const record = (outcome: AccessRecord['outcome'], frame?: number, used?: TlbEntry): AccessRecord => ({
+    // built whole, without spreads or closures: this is the hottest path of a long run
+    const access: AccessRecord = {
       step: -1,
       line,
       task: taskName,
       page,
       cpu,
       domain,
-      outcome,
-      frame,
-      entry: used,
-      filledLine: outcome === 'stale' ? used!.filledLine : undefined,
-      changedLine: outcome === 'stale' ? pte.changedLine : undefined,
-    });
+      outcome: 'fault',
+      frame: undefined,
+      entry: undefined,
+      filledLine: undefined,
+      changedLine: undefined,
+    };
+    this.out.access = access;
+    const touches = this.recording ? `${taskName} touches ${page} on cpu${cpu}` : '';
     if (entry) {
+      access.frame = entry.frame;
+      access.entry = entry;
       if (entry.frame === pte.frame) {
-        return { text: () => `${taskName} touches ${page} on cpu${cpu}: hit in ${dname()} TLB → frame ${entry.frame}`, follow: NO_OPS, access: record('hit', entry.frame, entry) };
+        access.outcome = 'hit';
+        return this.said(this.recording ? `${touches}: hit in ${t.tlbDomainName(domain)} TLB → frame ${entry.frame}` : '');
       }
-      const now = pte.frame === undefined ? 'unmapped' : `mapped to frame ${pte.frame}`;
-      return {
-        text: () => `${taskName} touches ${page} on cpu${cpu}: STALE — ${dname()} TLB still maps it to frame ${entry.frame}, but the page is ${now}`,
-        follow: NO_OPS,
-        access: record('stale', entry.frame, entry),
-      };
+      access.outcome = 'stale';
+      access.filledLine = entry.filledLine;
+      access.changedLine = pte.changedLine;
+      const now = this.recording && (pte.frame === undefined ? 'unmapped' : `mapped to frame ${pte.frame}`);
+      return this.said(this.recording ? `${touches}: STALE — ${t.tlbDomainName(domain)} TLB still maps it to frame ${entry.frame}, but the page is ${now}` : '');
     }
     if (pte.frame === undefined) {
-      return { text: () => `${taskName} touches ${page} on cpu${cpu}: fault (no TLB entry, page unmapped) — a correct guest page fault`, follow: NO_OPS, access: record('fault') };
+      return this.said(this.recording ? `${touches}: fault (no TLB entry, page unmapped) — a correct guest page fault` : '');
     }
     const set = t.setOfPage(this.scenario.tasks.get(taskName)!.pages.indexOf(page));
     const fresh: TlbEntry = { lpid: g.lpid, pid: task.pid, guest: g.name, task: taskName, page, frame: pte.frame, set, filledLine: line, filledStep: this.step };
     this.insertEntry(domain, fresh);
-    return {
-      text: () => `${taskName} touches ${page} on cpu${cpu}: miss, table walk → ${dname()} TLB caches lpid ${g.lpid} pid ${task.pid} ${page} → frame ${pte.frame} (set ${set})`,
-      follow: NO_OPS,
-      access: record('miss', pte.frame, fresh),
-    };
+    access.outcome = 'miss';
+    access.frame = pte.frame;
+    access.entry = fresh;
+    return this.said(this.recording ? `${touches}: miss, table walk → ${t.tlbDomainName(domain)} TLB caches lpid ${g.lpid} pid ${task.pid} ${page} → frame ${pte.frame} (set ${set})` : '');
   }
 
   private unmap(taskName: string, page: string, cpu: number, form: 'tlbiel' | 'tlbie' | 'none' | undefined, line: number): StepOutcome {
@@ -562,37 +610,38 @@ export class Kernel {
     const g = this.state.guests.get(task.guest)!;
     if (g.mmu === 'hpt') return this.hostInvalidate(taskName, page, cpu, line);
     // mm_is_thread_local(): the guest uses tlbiel only when the mm has only run on one vcpu
-    const chosen = form ?? (task.vcpuHistory.length <= 1 ? 'tlbiel' : 'tlbie');
     const ran = task.vcpuHistory.length;
-    const why = () => (form ? 'explicit' : ran <= 1 ? `${taskName} has only run on one vcpu` : `${taskName} has run on ${ran} vcpus`);
+    const chosen = form ?? (ran <= 1 ? 'tlbiel' : 'tlbie');
     if (chosen === 'none') {
       this.setPte(taskName, page, { changedLine: line, invalidation: 'no invalidation (unmap … none)' });
-      return { text: () => `${taskName}: unmap ${page}, no invalidation`, follow: NO_OPS };
+      return this.said(this.recording ? `${taskName}: unmap ${page}, no invalidation` : '');
     }
-    const result = this.invalidate(taskName, page, cpu, chosen, () => `the guest (${why()})`);
+    const who = this.recording ? `the guest (${form ? 'explicit' : `${taskName} has ${ran <= 1 ? 'only run on one vcpu' : `run on ${ran} vcpus`}`})` : '';
+    const result = this.invalidate(taskName, page, cpu, chosen, who);
     const where = chosen === 'tlbiel' ? `tlbiel on ${this.domainName(cpu)} only` : 'tlbie on every TLB';
     this.setPte(taskName, page, { changedLine: line, invalidation: where });
-    // keep the pte change ahead of the invalidation in the text
-    return { ...result, text: () => `${taskName}: unmap ${page}; ${result.text()}` };
+    // the pte change comes first in the text, ahead of the invalidation
+    if (this.recording) result.text = `${taskName}: unmap ${page}; ${result.text}`;
+    return result;
   }
 
   /** tlbiel reaches the TLB of the executing core only; tlbie reaches every TLB. */
-  private invalidate(taskName: string, page: string | undefined, cpu: number, form: 'tlbiel' | 'tlbie', who: () => string): StepOutcome {
+  private invalidate(taskName: string, page: string | undefined, cpu: number, form: 'tlbiel' | 'tlbie', who: string): StepOutcome {
     const task = this.state.tasks.get(taskName)!;
     const g = this.state.guests.get(task.guest)!;
     const t = this.state.topology;
-    const domains = form === 'tlbiel' ? [t.tlbDomainOf(cpu)] : Array.from({ length: t.domainCount }, (_, d) => d);
-    const match = (e: TlbEntry) => e.lpid === g.lpid && e.pid === task.pid && (page === undefined || e.page === page);
-    const removed = domains.flatMap((d) => this.removeEntries(d, match).map((e) => ({ d, e })));
-    return {
-      text: () => {
-        const scope = form === 'tlbiel' ? `${t.tlbDomainName(domains[0])} TLB` : 'every TLB';
-        const what = page ? `${taskName}:${page}` : `all of pid ${task.pid}`;
-        const gone = removed.length ? ` (removed ${removed.map(({ d, e }) => `${t.tlbDomainName(d)}:${e.page}`).join(', ')})` : ' (nothing cached)';
-        return `${who()}: ${form} ${what} from cpu${cpu} → ${scope}${gone}`;
-      },
-      follow: NO_OPS,
-    };
+    const match: TlbSelector = { lpid: g.lpid, pid: task.pid, page };
+    const first = form === 'tlbiel' ? t.tlbDomainOf(cpu) : 0;
+    const last = form === 'tlbiel' ? first : t.domainCount - 1;
+    const gone: string[] = [];
+    for (let d = first; d <= last; d++) {
+      const removed = this.removeEntries(d, match);
+      if (this.recording) for (const e of removed) gone.push(`${t.tlbDomainName(d)}:${e.page}`);
+    }
+    if (!this.recording) return this.said('');
+    const scope = form === 'tlbiel' ? `${t.tlbDomainName(first)} TLB` : 'every TLB';
+    const what = page ? `${taskName}:${page}` : `all of pid ${task.pid}`;
+    return this.said(`${who}: ${form} ${what} from cpu${cpu} → ${scope}${gone.length ? ` (removed ${gone.join(', ')})` : ' (nothing cached)'}`);
   }
 
   /**
@@ -605,15 +654,22 @@ export class Kernel {
     const g = this.state.guests.get(task.guest)!;
     const t = this.state.topology;
     if (g.vcpus.length === 1) {
-      const result = this.invalidate(taskName, page, cpu, 'tlbiel', () => 'host');
+      const result = this.invalidate(taskName, page, cpu, 'tlbiel', 'host');
       for (let c = 0; c < t.cpuCount; c++) this.setBit(g.name, 'needTlbFlush', c, true);
       const keep = representative(t, cpu, this.variant.hostTlbielKeeps);
       this.setBit(g.name, 'needTlbFlush', keep, false);
       this.setPte(taskName, page, { changedLine: line, invalidation: `host tlbiel on ${this.domainName(cpu)}, other cores marked in need_tlb_flush` });
-      return { ...result, text: () => `${taskName}: H_REMOVE ${page}; global_invalidates: one vcpu, running here → ${result.text()}; need_tlb_flush of ${g.name} := all but [${keep}]` };
+      if (this.recording) result.text = `${taskName}: H_REMOVE ${page}; global_invalidates: one vcpu, running here → ${result.text}; need_tlb_flush of ${g.name} := all but [${keep}]`;
+      return result;
     }
-    const result = this.invalidate(taskName, page, cpu, 'tlbie', () => 'host');
+    const result = this.invalidate(taskName, page, cpu, 'tlbie', 'host');
     this.setPte(taskName, page, { changedLine: line, invalidation: 'host tlbie on every TLB' });
-    return { ...result, text: () => `${taskName}: H_REMOVE ${page}; global_invalidates: ${g.vcpus.length} vcpus → ${result.text()}` };
+    if (this.recording) result.text = `${taskName}: H_REMOVE ${page}; global_invalidates: ${g.vcpus.length} vcpus → ${result.text}`;
+    return result;
   }
+}
+
+/** How a step of kvmppc_prepare_radix_vcpu names its call. */
+function prepareCall(op: Extract<Op, { op: 'prepare' }>): string {
+  return `kvmppc_prepare_radix_vcpu(${op.vcpu}, cpu${op.cpu})`;
 }

@@ -7,7 +7,7 @@ import type { ConcurrentlyBlock, Expectation, KernelName, SimpleEvent } from '..
 import { isExpectation } from '../language/ast';
 import { printEvent } from '../language/printer';
 import type { ProgramItem, Scenario } from '../language/checker';
-import { explainStale } from './explain';
+import { NotableSteps, explainStale } from './explain';
 import { Kernel, type Op } from './kernel';
 import { type Change, type MachineState, cloneState, initialState, tlbKey } from './state';
 import type { AccessRecord, ExpectationResult, Frame, MicroStep, RunResult, RuntimeError } from './trace';
@@ -76,11 +76,13 @@ export class Simulation {
   readonly expectations: ExpectationResult[] = [];
   readonly errors: RuntimeError[] = [];
   private eventCount = 0;
+  /** The ops a sequential event has still to run, next on top (empty between events; reused). */
+  private readonly stack: Op[] = [];
   private lastAccess: AccessRecord | undefined;
   /** Micro-steps executed so far (recorded or not). */
   private stepCount = 0;
   /** The steps explanations read: moves between TLB domains, early clears, clears after a sweep (kept in both modes). */
-  readonly notable: Pick<MicroStep, 'index' | 'move' | 'entryTest' | 'clear'>[] = [];
+  notable: NotableSteps;
 
   /**
    * `record: false` runs for outcomes only (stale accesses, expectations,
@@ -96,6 +98,7 @@ export class Simulation {
     readonly state: MachineState = initialState(scenario),
   ) {
     this.kernel = new Kernel(state, variant, scenario, options.record !== false);
+    this.notable = new NotableSteps((cpu) => state.topology.tlbDomainOf(cpu));
   }
 
   /** The state before program item `item` (all items before it have run). */
@@ -124,8 +127,9 @@ export class Simulation {
     prefix(sim.accesses, cp.from.accesses, cp.accesses);
     prefix(sim.expectations, cp.from.expectations, cp.expectations);
     prefix(sim.errors, cp.from.errors, cp.errors);
-    prefix(sim.notable, cp.from.notable, cp.notable);
+    sim.notable = NotableSteps.prefix(cp.from.notable, cp.notable);
     sim.lastAccess = cp.lastAccess;
+
     sim.stepCount = cp.stepCount;
     sim.eventCount = cp.eventCount;
     return sim;
@@ -181,7 +185,7 @@ export class Simulation {
       // a sequential event: its ops run to completion, IPI re-entries nested
       // in place; a stack with the next op on top
       const event = this.eventCount++;
-      const stack = this.expand(item).reverse();
+      const stack = this.expand(item, this.stack).reverse();
       while (stack.length) {
         const outcome = this.execute(stack.pop()!, event, undefined);
         if (outcome.abort) stack.length = 0;
@@ -242,11 +246,13 @@ export class Simulation {
     }
   }
 
-  private expand(e: Exclude<SimpleEvent, Expectation>): Op[] {
-    if (e.kind === 'run') return this.kernel.expandRun(e, []);
+  /** The ops of an event, appended to `ops`. */
+  private expand(e: Exclude<SimpleEvent, Expectation>, ops: Op[] = []): Op[] {
+    if (e.kind === 'run') return this.kernel.expandRun(e, [], ops);
     const line = e.range.start.line;
     const cpu = e.kind === 'stop' || e.kind === 'schedule' ? this.vcpuCpu(e.vcpu.guest.text, e.vcpu.index) : (this.kernel.taskCpu(e.task.text) ?? -1);
-    return [{ op: 'event', event: e, cpu, line, frames: this.recording ? [{ name: printEvent(e), line }] : NO_FRAMES }];
+    ops.push({ op: 'event', event: e, cpu, line, frames: this.recording ? [{ name: printEvent(e), line }] : NO_FRAMES });
+    return ops;
   }
 
   private vcpuCpu(guest: string, index: number): number {
@@ -258,11 +264,7 @@ export class Simulation {
     this.kernel.step = this.stepCount;
     const outcome = this.kernel.execute(op);
     const index = this.stepCount++;
-    // what explanations of stale accesses read: moves between TLB domains, early clears
-    const t = this.state.topology;
-    if (outcome.move && t.tlbDomainOf(outcome.move.from) !== t.tlbDomainOf(outcome.move.to)) this.notable.push({ index, move: outcome.move });
-    if (outcome.entryTest?.clearedBeforeFlush) this.notable.push({ index, entryTest: outcome.entryTest });
-    if (outcome.clear) this.notable.push({ index, clear: outcome.clear });
+    this.notable.note(index, outcome);
     const access = outcome.access;
     if (access) {
       access.step = index;
@@ -274,7 +276,7 @@ export class Simulation {
     if (this.recording) {
       // most steps change little: an exact-size journal (or the shared empty one) keeps long traces small
       const changes = this.kernel.changes!.length ? this.kernel.changes!.slice() : NO_CHANGES;
-      const step: MicroStep = { index, line: op.line, event, cpu: op.cpu, frames: op.frames, text: outcome.text(), changes };
+      const step: MicroStep = { index, line: op.line, event, cpu: op.cpu, frames: op.frames, text: outcome.text, changes };
       if (lane !== undefined) step.lane = lane;
       if (outcome.ipi) step.ipi = outcome.ipi;
       if (outcome.move) step.move = outcome.move;
