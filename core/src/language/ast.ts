@@ -82,54 +82,60 @@ export interface TaskDecl extends NodeBase {
 
 export type Declaration = MachineDecl | KernelDecl | GuestDecl | TaskDecl;
 
-export interface RunEvent extends NodeBase {
+/** An event is one line (in a lane, a `;`-separated part of one). */
+interface EventBase extends NodeBase {
+  /** Its line (0-based): `range.start.line`, without building the range. */
+  line: number;
+}
+
+export interface RunEvent extends EventBase {
   kind: 'run';
   vcpu: VcpuRef;
   cpu: PlaceRef;
 }
 
-export interface StopEvent extends NodeBase {
+export interface StopEvent extends EventBase {
   kind: 'stop';
   vcpu: VcpuRef;
 }
 
-export interface ScheduleEvent extends NodeBase {
+export interface ScheduleEvent extends EventBase {
   kind: 'schedule';
   task: Word;
   vcpu: VcpuRef;
 }
 
-export interface AccessEvent extends NodeBase {
+export interface AccessEvent extends EventBase {
   kind: 'access';
   task: Word;
   page: Word;
 }
 
-export interface UnmapEvent extends NodeBase {
+export interface UnmapEvent extends EventBase {
   kind: 'unmap';
   task: Word;
   page: Word;
   form?: { value: InvalidationForm; range: Range };
 }
 
-export interface MapEvent extends NodeBase {
+export interface MapEvent extends EventBase {
   kind: 'map';
   task: Word;
   page: Word;
 }
 
-export interface InvalidateEvent extends NodeBase {
+export interface InvalidateEvent extends EventBase {
   kind: 'tlbiel' | 'tlbie';
   task: Word;
   page?: Word;
 }
 
-export interface ExpectOutcome extends NodeBase {
+export interface ExpectOutcome extends EventBase {
   kind: 'expect-outcome';
   outcome: { value: Outcome; range: Range };
 }
 
-export interface ExpectTlb extends NodeBase {
+export interface ExpectTlb extends EventBase {
   kind: 'expect-tlb';
   where: PlaceRef;
   has: boolean;
@@ -137,7 +143,7 @@ export interface ExpectTlb extends NodeBase {
   page: Word;
 }
 
-export interface ExpectNeedTlbFlush extends NodeBase {
+export interface ExpectNeedTlbFlush extends EventBase {
   kind: 'expect-flush';
   guest: Word;
   where: PlaceRef;

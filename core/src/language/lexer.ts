@@ -7,18 +7,26 @@ import type { Range } from './ast';
 export type TokenKind = 'word' | '{' | '}' | ';' | ':';
 
 /**
- * A token, which the parser keeps as the AST's `Word`. Its range is built
- * when asked for: a long file's AST holds a token for every word, and three
- * range objects each would triple what the heap has to carry.
+ * A token, and the `Word` the AST hands out. It holds its text, line and
+ * start only (its end and kind follow from its text) and builds its range
+ * when asked: a long file's parse would otherwise spend most of its time
+ * carrying objects it never reads.
  */
 export class Token {
   constructor(
-    readonly kind: TokenKind,
     readonly text: string,
     readonly line: number,
     readonly start: number,
-    readonly end: number,
   ) {}
+
+  get end(): number {
+    return this.start + this.text.length;
+  }
+
+  get kind(): TokenKind {
+    const t = this.text;
+    return t.length === 1 && PUNCTUATION.has(t) ? (t as TokenKind) : 'word';
+  }
 
   get range(): Range {
     return { start: { line: this.line, character: this.start }, end: { line: this.line, character: this.end } };
@@ -29,6 +37,8 @@ export class Token {
     return { text: this.text, range: this.range };
   }
 }
+
+const PUNCTUATION: ReadonlySet<string> = new Set(['{', '}', ';', ':']);
 
 export interface LexedLine {
   tokens: Token[];
@@ -76,37 +86,44 @@ function intern(word: string): string {
 // `cpu2:` and `X:D` split. Hand-written: this runs on every line of every
 // keystroke's re-parse.
 export function lexLine(text: string, line: number): LexedLine {
+  return lexSpan(text, 0, text.length, line);
+}
+
+/**
+ * Lexes characters [from, to) of `source` as line `line`, characters counted
+ * from `from`: the parser lexes a whole file in place, without a string per line.
+ */
+export function lexSpan(text: string, from: number, to: number, line: number): LexedLine {
   const tokens: Token[] = [];
   let bad: LexedLine['bad'];
   let comment: LexedLine['comment'];
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
+  let i = from;
+  while (i < to) {
     const c = text.charCodeAt(i);
     if (c === Char.Space || c === Char.Tab || c === Char.Cr) {
       i++;
     } else if (c === Char.Hash) {
-      comment = { text: text.slice(i), start: i };
+      comment = { text: text.slice(i, to), start: i - from };
       break;
     } else if (c === Char.OpenBrace || c === Char.CloseBrace || c === Char.Semicolon || c === Char.Colon) {
       const t = text[i] as TokenKind;
-      tokens.push(new Token(t, t, line, i, i + 1));
+      tokens.push(new Token(t, line, i - from));
       i++;
     } else if (isWordChar(c)) {
       const start = i;
       let end = ++i; // end of the word so far (after its last word character)
-      while (i < n) {
+      while (i < to) {
         const d = text.charCodeAt(i);
         if (isWordChar(d)) end = ++i;
         else if (d === Char.Dot || d === Char.Minus) i++;
         else break;
       }
       i = end; // a trailing '.' or '-' is not part of the word
-      tokens.push(new Token('word', intern(text.slice(start, end)), line, start, end));
+      tokens.push(new Token(intern(text.slice(start, end)), line, start - from));
     } else {
       // one message per character, also for one outside the BMP (two UTF-16 units)
       const ch = String.fromCodePoint(text.codePointAt(i)!);
-      (bad ??= []).push({ character: i, text: ch });
+      (bad ??= []).push({ character: i - from, text: ch });
       i += ch.length;
     }
   }

@@ -4,7 +4,6 @@
 
 import type {
   Comment,
-  Pos,
   ConcurrentlyBlock,
   Lane,
   Num,
@@ -13,14 +12,29 @@ import type {
   ScenarioFile,
   SimpleEvent,
   Statement,
-  VcpuRef,
   Word,
   Outcome,
   InvalidationForm,
 } from './ast';
 import { type Diagnostic, error } from './diagnostics';
 import { INVALIDATION_FORMS, OUTCOMES, STATEMENT_KEYWORDS, SYNTAX, type StatementKeyword, nearest } from './keywords';
-import { Token, lexLine, splitLines } from './lexer';
+import { Token, lexSpan, splitLines } from './lexer';
+import {
+  AccessNode,
+  ExpectFlushNode,
+  ExpectOutcomeNode,
+  ExpectTlbNode,
+  InvalidateNode,
+  MapNode,
+  PlaceNode,
+  RunNode,
+  ScheduleNode,
+  Span,
+  StopNode,
+  UnmapNode,
+  Valued,
+  VcpuNode,
+} from './nodes';
 
 export interface ParseResult {
   file: ScenarioFile;
@@ -81,30 +95,30 @@ class Cursor {
     return t;
   }
 
-  word(what: string): Word {
+  word(what: string): Token {
     const t = this.next(what);
     if (t.kind !== 'word') this.fail(what, t);
-    return t; // a token is a Word already: no copy for every word of a long file
+    return t;
   }
 
-  ident(what: string): Word {
+  ident(what: string): Token {
     const t = this.next(what);
     if (t.kind !== 'word' || !IDENT.test(t.text)) this.fail(what, t);
-    return t; // a token is a Word already: no copy for every word of a long file
+    return t;
   }
 
-  literal(text: string): Word {
+  literal(text: string): Token {
     const t = this.next(`'${text}'`);
     if (t.text !== text) this.fail(`'${text}'`, t);
-    return t; // a token is a Word already: no copy for every word of a long file
+    return t;
   }
 
   /** Consumes the literal if it is next. */
-  optional(text: string): Word | undefined {
+  optional(text: string): Token | undefined {
     const t = this.tokens[this.i];
     if (t && t.text === text) {
       this.i++;
-      return t; // a token is a Word already: no copy for every word of a long file
+      return t;
     }
     return undefined;
   }
@@ -115,20 +129,20 @@ class Cursor {
     return new Valued(Number(t.text), t);
   }
 
-  oneOf<T extends string>(choices: readonly T[], what: string): { value: T; range: Range } {
+  oneOf<T extends string>(choices: readonly T[], what: string): Valued<T> {
     const t = this.next(what);
     if (!choices.includes(t.text as T)) this.fail(what, t);
     return new Valued(t.text as T, t);
   }
 
-  vcpu(): VcpuRef {
+  vcpu(): VcpuNode {
     const t = this.next('<guest>.vcpu<N>');
     const m = VCPU_REF.exec(t.text);
     if (!m) this.fail('<guest>.vcpu<N>', t);
     return new VcpuNode(t, m[1], Number(m[2]));
   }
 
-  place(kinds: readonly ('cpu' | 'core')[]): PlaceRef {
+  place(kinds: readonly ('cpu' | 'core')[]): PlaceNode {
     const what = kinds.map((k) => `${k}<N>`).join(' or ');
     const t = this.next(what);
     const m = PLACE_REF.exec(t.text);
@@ -143,6 +157,12 @@ class Cursor {
     return node;
   }
 
+  /** The statement is complete: nothing may follow. Returns its last token (where it ends). */
+  last(): Token {
+    this.end();
+    return this.tokens[this.i - 1];
+  }
+
   end(): void {
     const t = this.tokens[this.i];
     if (t) {
@@ -154,77 +174,6 @@ class Cursor {
         ),
       );
     }
-  }
-}
-
-// AST nodes that keep their token and build ranges when asked (see Token).
-
-/** A statement's range, as four numbers; its positions are built when asked for. */
-class Span implements Range {
-  constructor(
-    private readonly startLine: number,
-    private readonly startCharacter: number,
-    private readonly endLine: number,
-    private readonly endCharacter: number,
-  ) {}
-
-  get start(): Pos {
-    return { line: this.startLine, character: this.startCharacter };
-  }
-
-  get end(): Pos {
-    return { line: this.endLine, character: this.endCharacter };
-  }
-
-  /** Plain data for JSON (a language server sends ranges as they are). */
-  toJSON(): Range {
-    return { start: this.start, end: this.end };
-  }
-}
-
-/** A number or a choice, with the token it was read from. */
-class Valued<T> {
-  constructor(
-    readonly value: T,
-    private readonly token: Token,
-  ) {}
-
-  get range(): Range {
-    return this.token.range;
-  }
-}
-
-class PlaceNode implements PlaceRef {
-  constructor(
-    readonly kind: 'cpu' | 'core',
-    readonly index: number,
-    private readonly token: Token,
-  ) {}
-
-  get range(): Range {
-    return this.token.range;
-  }
-}
-
-/** `<guest>.vcpu<N>`: the guest part is a word of its own, for navigation and rename. */
-class VcpuNode implements VcpuRef {
-  readonly guest: Word;
-
-  constructor(
-    private readonly token: Token,
-    guest: string,
-    readonly index: number,
-  ) {
-    this.guest = new Token('word', guest, token.line, token.start, token.start + guest.length);
-  }
-
-  get indexRange(): Range {
-    const t = this.token;
-    return { start: { line: t.line, character: t.start + this.guest.text.length + 1 }, end: { line: t.line, character: t.end } };
-  }
-
-  get range(): Range {
-    return this.token.range;
   }
 }
 
@@ -284,31 +233,36 @@ function parseStatement(tokens: Token[], lineEnd: () => Range): Statement {
     case 'run': {
       const vcpu = c.vcpu();
       c.literal('on');
-      return finish({ keyword: kw, range: PENDING, kind: 'run', vcpu, cpu: c.place(['cpu']) });
+      const cpu = c.place(['cpu']);
+      return new RunNode(head, vcpu, cpu, c.last());
     }
-    case 'stop':
-      return finish({ keyword: kw, range: PENDING, kind: 'stop', vcpu: c.vcpu() });
+    case 'stop': {
+      const vcpu = c.vcpu();
+      return new StopNode(head, vcpu, c.last());
+    }
     case 'schedule': {
       const task = c.ident('a task name');
       c.literal('on');
-      return finish({ keyword: kw, range: PENDING, kind: 'schedule', task, vcpu: c.vcpu() });
+      const vcpu = c.vcpu();
+      return new ScheduleNode(head, task, vcpu, c.last());
     }
     case 'access':
     case 'map': {
       const task = c.ident('a task name');
-      return finish({ keyword: kw, range: PENDING, kind: keyword, task, page: c.ident('a page name') });
+      const page = c.ident('a page name');
+      return keyword === 'access' ? new AccessNode(head, task, page, c.last()) : new MapNode(head, task, page, c.last());
     }
     case 'unmap': {
       const task = c.ident('a task name');
       const page = c.ident('a page name');
       const form = c.done ? undefined : c.oneOf<InvalidationForm>(INVALIDATION_FORMS, 'tlbiel, tlbie or none');
-      return finish({ keyword: kw, range: PENDING, kind: 'unmap', task, page, form });
+      return new UnmapNode(head, task, page, form, c.last());
     }
     case 'tlbiel':
     case 'tlbie': {
       const task = c.ident('a task name');
       const page = c.done ? undefined : c.ident('a page name');
-      return finish({ keyword: kw, range: PENDING, kind: keyword, task, page });
+      return new InvalidateNode(keyword, head, task, page, c.last());
     }
     case 'expect': {
       const what = c.peek();
@@ -318,17 +272,19 @@ function parseStatement(tokens: Token[], lineEnd: () => Range): Statement {
         const has = c.oneOf(['has', 'lacks'] as const, 'has or lacks').value === 'has';
         const task = c.ident('<task>:<page>');
         c.literal(':');
-        return finish({ keyword: kw, range: PENDING, kind: 'expect-tlb', where, has, task, page: c.ident('a page name') });
+        const page = c.ident('a page name');
+        c.last();
+        return new ExpectTlbNode(head, where, has, task, page);
       }
       if (what?.text === 'need_tlb_flush') {
         c.next('need_tlb_flush');
         const guest = c.ident('a guest name');
         const where = c.place(['core', 'cpu']);
         const set = c.oneOf(['set', 'clear'] as const, 'set or clear').value === 'set';
-        return finish({ keyword: kw, range: PENDING, kind: 'expect-flush', guest, where, set });
+        return new ExpectFlushNode(head, guest, where, set, c.last());
       }
       const outcome = c.oneOf<Outcome>(OUTCOMES, 'hit, miss, fault, stale, tlb or need_tlb_flush');
-      return finish({ keyword: kw, range: PENDING, kind: 'expect-outcome', outcome });
+      return new ExpectOutcomeNode(head, outcome, c.last());
     }
     case 'concurrently':
       // handled by the caller, which owns the block structure
@@ -343,7 +299,29 @@ function lineEndRange(line: number, text: string): Range {
 }
 
 export function parse(text: string): ParseResult {
-  return parseLines(splitLines(text), 0, [], [], []);
+  return parseLines(text, undefined, 0, [], [], []);
+}
+
+/**
+ * A parsed file. Its lines are split from the text only when asked for (an
+ * edit's re-parse compares them): a long file's parse makes no string per line.
+ */
+class ParsedFile implements ScenarioFile {
+  constructor(
+    readonly statements: Statement[],
+    readonly comments: Comment[],
+    private readonly text: string,
+    private lines: string[] | undefined,
+  ) {}
+
+  get sourceLines(): string[] {
+    return (this.lines ??= splitLines(this.text));
+  }
+
+  /** Plain data for JSON, as the ScenarioFile interface describes it. */
+  toJSON(): ScenarioFile {
+    return { statements: this.statements, comments: this.comments, sourceLines: this.sourceLines };
+  }
 }
 
 /**
@@ -375,6 +353,7 @@ export function reparse(previous: ParseResult, text: string): ParseResult {
     tail = { previous, after: lastChange };
   }
   return parseLines(
+    text,
     lines,
     from,
     statements,
@@ -403,9 +382,28 @@ function boundaryAt(statements: readonly Statement[], line: number): number | un
   return lo === 0 || statements[lo - 1].range.end.line < line ? lo : undefined;
 }
 
-/** Parses lines `from` onwards, appending to what earlier lines gave (and taking an unchanged `tail` as it was). */
-function parseLines(lines: string[], from: number, statements: Statement[], comments: Comment[], diagnostics: Diagnostic[], tail?: Tail): ParseResult {
+/**
+ * Parses lines `from` onwards of `text` (split into `lines`, if that was
+ * needed already), appending to what earlier lines gave (and taking an
+ * unchanged `tail` as it was).
+ */
+function parseLines(
+  text: string,
+  lines: string[] | undefined,
+  from: number,
+  statements: Statement[],
+  comments: Comment[],
+  diagnostics: Diagnostic[],
+  tail?: Tail,
+): ParseResult {
   let block: ConcurrentlyBlock | undefined;
+  // the line being parsed: characters [lineStart, lineStop) of the text
+  let line = from;
+  let lineStart = 0;
+  let lineStop = 0;
+  let codeStop = 0; // where a comment starts, else lineStop
+  // where a missing argument is reported: only computed for an error
+  const end = (): Range => lineEndRange(line, text.slice(lineStart, codeStop));
 
   const tryParse = (tokens: Token[], end: () => Range): Statement | undefined => {
     try {
@@ -451,12 +449,13 @@ function parseLines(lines: string[], from: number, statements: Statement[], comm
     into.lanes.push({ cpu, labelRange: cover(label.range, tokens[1].range), events, range: cover(label.range, last.range) });
   };
 
-  const parseLine = (lineText: string, line: number): void => {
-    const lexed = lexLine(lineText, line);
+  const parseLine = (): void => {
+    const lexed = lexSpan(text, lineStart, lineStop, line);
+    codeStop = lexed.comment ? lineStart + lexed.comment.start : lineStop;
     if (lexed.comment) {
       comments.push({
         text: lexed.comment.text,
-        range: { start: { line, character: lexed.comment.start }, end: { line, character: lineText.length } },
+        range: { start: { line, character: lexed.comment.start }, end: { line, character: lineStop - lineStart } },
       });
     }
     for (const b of lexed.bad ?? []) {
@@ -470,8 +469,6 @@ function parseLines(lines: string[], from: number, statements: Statement[], comm
     }
     let tokens = lexed.tokens;
     if (tokens.length === 0) return;
-    // where a missing argument is reported: only computed for an error
-    const end = () => lineEndRange(line, lexed.comment ? lineText.slice(0, lexed.comment.start) : lineText);
 
     if (tokens[0].kind === '}') {
       if (block) {
@@ -519,16 +516,22 @@ function parseLines(lines: string[], from: number, statements: Statement[], comm
     const s = tryParse(tokens, end);
     if (s) statements.push(s);
   };
-  for (let line = from; line < lines.length; line++) {
+  for (let l = 0; l < from; l++) {
+    const newline = text.indexOf('\n', lineStart);
+    lineStart = newline < 0 ? text.length + 1 : newline + 1; // past the end: no line `from`
+  }
+  for (; lineStart <= text.length; line++, lineStart = lineStop + 1) {
     const reuse = tail && line > tail.after && !block ? boundaryAt(tail.previous.file.statements, line) : undefined;
     if (tail && reuse !== undefined) {
       const old = tail.previous;
       for (let i = reuse; i < old.file.statements.length; i++) statements.push(old.file.statements[i]);
       for (const c of old.file.comments) if (c.range.start.line >= line) comments.push(c);
       for (const d of old.diagnostics) if (d.range.start.line >= line) diagnostics.push(d);
-      return { file: { statements, comments, sourceLines: lines }, diagnostics };
+      return { file: new ParsedFile(statements, comments, text, lines), diagnostics };
     }
-    parseLine(lines[line], line);
+    const newline = text.indexOf('\n', lineStart);
+    lineStop = newline < 0 ? text.length : newline;
+    parseLine();
   }
 
   if (block) {
@@ -536,5 +539,5 @@ function parseLines(lines: string[], from: number, statements: Statement[], comm
     const lastLane: Lane | undefined = block.lanes[block.lanes.length - 1];
     if (lastLane) block.range = cover(block.range, lastLane.range);
   }
-  return { file: { statements, comments, sourceLines: lines }, diagnostics };
+  return { file: new ParsedFile(statements, comments, text, lines), diagnostics };
 }

@@ -253,7 +253,7 @@ export class Kernel {
   expandRun(event: Extract<SimpleEvent, { kind: 'run' }>, frames: Frame[], ops: Op[] = []): Op[] {
     const vcpu = this.nameOf(event.vcpu);
     const cpu = event.cpu.index;
-    const line = event.range.start.line;
+    const line = event.line;
     const here = this.recording ? this.callee(frames, line, `run ${vcpu} on cpu${cpu}`) : NO_FRAMES;
     const occupant = this.state.cpus[cpu].vcpu;
     if (occupant && occupant !== vcpu) ops.push({ op: 'exit', vcpu: occupant, why: 'preempt', cpu, line, frames: here });
@@ -519,15 +519,17 @@ export class Kernel {
     }
     switch (e.kind) {
       case 'access':
-        return this.access(taskName, e.page.text, acting, e.range.start.line);
+        return this.access(taskName, e.page.text, acting, e.line);
       case 'unmap':
-        return this.unmap(taskName, e.page.text, acting, e.form?.value, e.range.start.line);
+        return this.unmap(taskName, e.page.text, acting, e.form?.value, e.line);
       case 'map': {
         const f = this.newFrame();
-        const old = task.pages.get(e.page.text)!;
-        this.setPte(taskName, e.page.text, { frame: f, changedLine: e.range.start.line, invalidation: old.frame !== undefined ? 'remapped without invalidation' : undefined });
+        const page = e.page.text;
+        const old = task.pages.get(page)!;
+        this.setPte(taskName, page, { frame: f, changedLine: e.line, invalidation: old.frame !== undefined ? 'remapped without invalidation' : undefined });
+        if (!this.recording) return this.said('');
         const note = old.frame !== undefined ? ` (was frame ${old.frame}: entries for it are now stale)` : '';
-        return this.said(this.recording ? `${taskName}: map ${e.page.text} → frame ${f}${note}` : '');
+        return this.said(`${taskName}: map ${page} → frame ${f}${note}`);
       }
       case 'tlbiel':
       case 'tlbie':

@@ -249,7 +249,7 @@ export class Simulation {
   /** The ops of an event, appended to `ops`. */
   private expand(e: Exclude<SimpleEvent, Expectation>, ops: Op[] = []): Op[] {
     if (e.kind === 'run') return this.kernel.expandRun(e, [], ops);
-    const line = e.range.start.line;
+    const line = e.line;
     const cpu = e.kind === 'stop' || e.kind === 'schedule' ? this.vcpuCpu(e.vcpu.guest.text, e.vcpu.index) : (this.kernel.taskCpu(e.task.text) ?? -1);
     ops.push({ op: 'event', event: e, cpu, line, frames: this.recording ? [{ name: printEvent(e), line }] : NO_FRAMES });
     return ops;
@@ -295,7 +295,7 @@ export class Simulation {
 
   private checkExpectation(e: Expectation): void {
     const { passed, message } = this.evaluate(e);
-    this.expectations.push({ line: e.range.start.line, range: e.range, passed, message, afterStep: this.stepCount - 1 });
+    this.expectations.push({ line: e.line, range: e.range, passed, message, afterStep: this.stepCount - 1 });
   }
 
   private evaluate(e: Expectation): { passed: boolean; message: string } {

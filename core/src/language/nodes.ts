@@ -1,0 +1,352 @@
+// The parser's AST nodes. They keep texts and positions as plain fields and
+// build `Word`s and ranges when asked for. Why: a long file has a statement
+// per line, and a parse that kept an object for every word, range and
+// position spent nine tenths of its time moving them through the garbage
+// collector (a 100k-line file: ~30 ms to read, ~200 ms to keep). An event
+// here is one object; what it hands out is made afresh, and dies young.
+
+import type {
+  AccessEvent,
+  ExpectNeedTlbFlush,
+  ExpectOutcome,
+  ExpectTlb,
+  InvalidateEvent,
+  InvalidationForm,
+  MapEvent,
+  Outcome,
+  PlaceRef,
+  Pos,
+  Range,
+  RunEvent,
+  ScheduleEvent,
+  SimpleEvent,
+  StopEvent,
+  UnmapEvent,
+  VcpuRef,
+  Word,
+} from './ast';
+import { Token } from './lexer';
+
+/** A range as four numbers; its positions are built when asked for. */
+export class Span implements Range {
+  constructor(
+    private readonly startLine: number,
+    private readonly startCharacter: number,
+    private readonly endLine: number,
+    private readonly endCharacter: number,
+  ) {}
+
+  get start(): Pos {
+    return { line: this.startLine, character: this.startCharacter };
+  }
+
+  get end(): Pos {
+    return { line: this.endLine, character: this.endCharacter };
+  }
+
+  /** Plain data for JSON (a language server sends ranges as they are). */
+  toJSON(): Range {
+    return { start: this.start, end: this.end };
+  }
+}
+
+/** A number or a choice, with the token it was read from. */
+export class Valued<T> {
+  constructor(
+    readonly value: T,
+    private readonly token: Token,
+  ) {}
+
+  get range(): Range {
+    return this.token.range;
+  }
+}
+
+/** `cpu<N>` or `core<N>`. */
+export class PlaceNode implements PlaceRef {
+  private readonly line: number;
+  private readonly start: number;
+  private readonly end: number;
+
+  constructor(
+    readonly kind: 'cpu' | 'core',
+    readonly index: number,
+    token: Token,
+  ) {
+    this.line = token.line;
+    this.start = token.start;
+    this.end = token.end;
+  }
+
+  get range(): Range {
+    return new Span(this.line, this.start, this.line, this.end);
+  }
+}
+
+/** `<guest>.vcpu<N>`: the guest part is a word of its own, for navigation and rename. */
+export class VcpuNode implements VcpuRef {
+  private readonly guestText: string;
+  private readonly line: number;
+  private readonly start: number;
+  private readonly end: number;
+
+  constructor(
+    token: Token,
+    guest: string,
+    readonly index: number,
+  ) {
+    this.guestText = guest;
+    this.line = token.line;
+    this.start = token.start;
+    this.end = token.end;
+  }
+
+  get guest(): Word {
+    return new Token(this.guestText, this.line, this.start);
+  }
+
+  /** The `vcpuN` part. */
+  get indexRange(): Range {
+    return new Span(this.line, this.start + this.guestText.length + 1, this.line, this.end);
+  }
+
+  get range(): Range {
+    return new Span(this.line, this.start, this.line, this.end);
+  }
+}
+
+/** A word kept as its text and where it starts on its statement's line. */
+interface Placed {
+  text: string;
+  start: number;
+}
+
+function placed(t: Token): Placed {
+  return { text: t.text, start: t.start };
+}
+
+/**
+ * An event: one line (of a lane, a `;`-separated part of one), from its
+ * keyword to its last argument.
+ */
+abstract class EventNode {
+  abstract readonly kind: SimpleEvent['kind'];
+  readonly line: number;
+  private readonly keywordStart: number;
+  private readonly endCharacter: number;
+
+  constructor(keyword: Token, last: Token) {
+    this.line = keyword.line;
+    this.keywordStart = keyword.start;
+    this.endCharacter = last.end;
+  }
+
+  get keyword(): Word {
+    return new Token(this.kind.startsWith('expect') ? 'expect' : this.kind, this.line, this.keywordStart);
+  }
+
+  get range(): Range {
+    return new Span(this.line, this.keywordStart, this.line, this.endCharacter);
+  }
+
+  protected word(w: Placed): Word {
+    return new Token(w.text, this.line, w.start);
+  }
+}
+
+export class RunNode extends EventNode implements RunEvent {
+  get kind(): 'run' {
+    return 'run';
+  }
+
+  constructor(
+    keyword: Token,
+    readonly vcpu: VcpuNode,
+    readonly cpu: PlaceNode,
+    last: Token,
+  ) {
+    super(keyword, last);
+  }
+}
+
+export class StopNode extends EventNode implements StopEvent {
+  get kind(): 'stop' {
+    return 'stop';
+  }
+
+  constructor(
+    keyword: Token,
+    readonly vcpu: VcpuNode,
+    last: Token,
+  ) {
+    super(keyword, last);
+  }
+}
+
+export class ScheduleNode extends EventNode implements ScheduleEvent {
+  get kind(): 'schedule' {
+    return 'schedule';
+  }
+  private readonly taskWord: Placed;
+
+  constructor(
+    keyword: Token,
+    task: Token,
+    readonly vcpu: VcpuNode,
+    last: Token,
+  ) {
+    super(keyword, last);
+    this.taskWord = placed(task);
+  }
+
+  get task(): Word {
+    return this.word(this.taskWord);
+  }
+}
+
+/**
+ * The events a task does to one of its pages. Texts and starts are fields
+ * of their own (not `Placed` objects): these are most lines of a long file.
+ */
+abstract class PageEventNode extends EventNode {
+  private readonly taskText: string;
+  private readonly taskStart: number;
+  private readonly pageText: string | undefined;
+  private readonly pageStart: number;
+
+  constructor(keyword: Token, task: Token, page: Token | undefined, last: Token) {
+    super(keyword, last);
+    this.taskText = task.text;
+    this.taskStart = task.start;
+    this.pageText = page?.text;
+    this.pageStart = page?.start ?? -1;
+  }
+
+  get task(): Word {
+    return new Token(this.taskText, this.line, this.taskStart);
+  }
+
+  protected pageWord(): Word | undefined {
+    return this.pageText === undefined ? undefined : new Token(this.pageText, this.line, this.pageStart);
+  }
+}
+
+export class AccessNode extends PageEventNode implements AccessEvent {
+  get kind(): 'access' {
+    return 'access';
+  }
+
+  get page(): Word {
+    return this.pageWord()!;
+  }
+}
+
+export class MapNode extends PageEventNode implements MapEvent {
+  get kind(): 'map' {
+    return 'map';
+  }
+
+  get page(): Word {
+    return this.pageWord()!;
+  }
+}
+
+export class UnmapNode extends PageEventNode implements UnmapEvent {
+  get kind(): 'unmap' {
+    return 'unmap';
+  }
+
+  constructor(
+    keyword: Token,
+    task: Token,
+    page: Token,
+    readonly form: Valued<InvalidationForm> | undefined,
+    last: Token,
+  ) {
+    super(keyword, task, page, last);
+  }
+
+  get page(): Word {
+    return this.pageWord()!;
+  }
+}
+
+export class InvalidateNode extends PageEventNode implements InvalidateEvent {
+  constructor(
+    readonly kind: 'tlbiel' | 'tlbie',
+    keyword: Token,
+    task: Token,
+    page: Token | undefined,
+    last: Token,
+  ) {
+    super(keyword, task, page, last);
+  }
+
+  get page(): Word | undefined {
+    return this.pageWord();
+  }
+}
+
+export class ExpectOutcomeNode extends EventNode implements ExpectOutcome {
+  get kind(): 'expect-outcome' {
+    return 'expect-outcome';
+  }
+
+  constructor(
+    keyword: Token,
+    readonly outcome: Valued<Outcome>,
+    last: Token,
+  ) {
+    super(keyword, last);
+  }
+}
+
+export class ExpectTlbNode extends EventNode implements ExpectTlb {
+  get kind(): 'expect-tlb' {
+    return 'expect-tlb';
+  }
+  private readonly taskWord: Placed;
+  private readonly pageWord: Placed;
+
+  constructor(
+    keyword: Token,
+    readonly where: PlaceNode,
+    readonly has: boolean,
+    task: Token,
+    page: Token,
+  ) {
+    super(keyword, page);
+    this.taskWord = placed(task);
+    this.pageWord = placed(page);
+  }
+
+  get task(): Word {
+    return this.word(this.taskWord);
+  }
+
+  get page(): Word {
+    return this.word(this.pageWord);
+  }
+}
+
+export class ExpectFlushNode extends EventNode implements ExpectNeedTlbFlush {
+  get kind(): 'expect-flush' {
+    return 'expect-flush';
+  }
+  private readonly guestWord: Placed;
+
+  constructor(
+    keyword: Token,
+    guest: Token,
+    readonly where: PlaceNode,
+    readonly set: boolean,
+    last: Token,
+  ) {
+    super(keyword, last);
+    this.guestWord = placed(guest);
+  }
+
+  get guest(): Word {
+    return this.word(this.guestWord);
+  }
+}
