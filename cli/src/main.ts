@@ -139,7 +139,7 @@ function compare(args: string[]): number {
       status = 2;
       continue;
     }
-    rows.push({ file, variants: variantRows((kernel) => simulate(checked.scenario, kernel)) });
+    rows.push({ file, variants: variantRows((kernel) => simulate(checked.scenario, kernel, { record: false })) });
   }
   if (o.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
   else if (rows.length) process.stdout.write(formatVariantTable(rows) + '\n');

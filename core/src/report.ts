@@ -159,12 +159,11 @@ export interface VariantRow {
 export function variantRows(simulateUnder: (kernel: KernelName) => RunResult): VariantRow[] {
   return KERNEL_NAMES.map((kernel) => {
     const run = simulateUnder(kernel);
-    const count = (o: string) => run.accesses.filter((a) => a.outcome === o).length;
     return {
       kernel,
-      hit: count('hit'),
-      miss: count('miss'),
-      fault: count('fault'),
+      hit: run.outcomes.hit,
+      miss: run.outcomes.miss,
+      fault: run.outcomes.fault,
       stale: run.stale,
       staleLines: [...new Set(run.accesses.filter((a) => a.outcome === 'stale').map((a) => a.line + 1))],
       expectationsPassed: run.expectations.filter((e) => e.passed).length,

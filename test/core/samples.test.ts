@@ -55,5 +55,18 @@ for (const sample of samples) {
       }
       assert.equal(trace, fs.readFileSync(golden, 'utf8'));
     });
+
+    test(`${sample} under ${kernel}: an outcomes-only run finds what the recorded run finds`, () => {
+      const { scenario } = analyze(text);
+      const full = simulate(scenario, kernel);
+      const lean = simulate(scenario, kernel, { record: false });
+      const counts = { hit: 0, miss: 0, fault: 0, stale: 0 };
+      for (const a of full.accesses) counts[a.outcome]++;
+      assert.deepEqual(full.outcomes, counts);
+      assert.deepEqual(lean.outcomes, counts);
+      assert.deepEqual(lean.accesses, full.accesses.filter((a) => a.outcome === 'stale'), 'the stale accesses, explained alike');
+      assert.deepEqual(lean.expectations, full.expectations);
+      assert.deepEqual([lean.events, lean.microSteps], [full.events, full.microSteps]);
+    });
   }
 }

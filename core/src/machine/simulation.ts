@@ -3,7 +3,7 @@
 // schedule (spec §5). The default schedule is round-robin by micro-step,
 // lanes in written order; the explorer supplies others through `Chooser`.
 
-import type { ConcurrentlyBlock, Expectation, KernelName, SimpleEvent } from '../language/ast';
+import type { ConcurrentlyBlock, Expectation, KernelName, Outcome, SimpleEvent } from '../language/ast';
 import { isExpectation } from '../language/ast';
 import { printEvent } from '../language/printer';
 import type { ProgramItem, Scenario } from '../language/checker';
@@ -16,7 +16,7 @@ import { DEFAULT_KERNEL, type KernelVariant, VARIANTS } from './variants';
 /** One cpu's program inside a block, and the work it has in hand. */
 export interface LaneState {
   cpu: number;
-  /** Remaining ops of the event in progress. */
+  /** Remaining ops of the event in progress, the next one last (a stack: a step is O(1), even in a long sweep). */
   pending: Op[];
   /** Events not yet started (re-entries forced by IPIs are put first). */
   events: (SimpleEvent | { kind: 'reentry'; ops: Op[] })[];
@@ -54,6 +54,7 @@ export interface Checkpoint {
   kernel: KernelName;
   state: MachineState;
   lastAccess?: AccessRecord;
+  outcomes: Record<Outcome, number>;
   stepCount: number;
   eventCount: number;
   /** The run it was taken from, whose records up to the counts below are the prefix. */
@@ -79,6 +80,7 @@ export class Simulation {
   /** The ops a sequential event has still to run, next on top (empty between events; reused). */
   private readonly stack: Op[] = [];
   private lastAccess: AccessRecord | undefined;
+  private outcomes: Record<Outcome, number> = { hit: 0, miss: 0, fault: 0, stale: 0 };
   /** Micro-steps executed so far (recorded or not). */
   private stepCount = 0;
   /** The steps explanations read: moves between TLB domains, early clears, clears after a sweep (kept in both modes). */
@@ -111,6 +113,7 @@ export class Simulation {
       kernel: this.variant.name,
       state: cloneState(this.state),
       lastAccess: this.lastAccess,
+      outcomes: { ...this.outcomes },
       stepCount: this.stepCount,
       eventCount: this.eventCount,
       from: this,
@@ -129,6 +132,7 @@ export class Simulation {
     prefix(sim.errors, cp.from.errors, cp.errors);
     sim.notable = NotableSteps.prefix(cp.from.notable, cp.notable);
     sim.lastAccess = cp.lastAccess;
+    sim.outcomes = { ...cp.outcomes };
 
     sim.stepCount = cp.stepCount;
     sim.eventCount = cp.eventCount;
@@ -159,7 +163,8 @@ export class Simulation {
       accesses: this.accesses,
       expectations: this.expectations,
       errors: this.errors,
-      stale: this.accesses.filter((a) => a.outcome === 'stale').length,
+      outcomes: { ...this.outcomes },
+      stale: this.outcomes.stale,
     };
   }
 
@@ -203,9 +208,10 @@ export class Simulation {
   private stepLane(lanes: LaneState[], lane: LaneState): void {
     this.settle(lane, true);
     if (lane.pending.length === 0) return;
-    const [op, ...rest] = lane.pending;
+    const op = lane.pending.pop()!;
     const outcome = this.execute(op, this.laneEvent(lane), lane.index);
-    lane.pending = outcome.abort ? [] : [...outcome.follow, ...rest];
+    if (outcome.abort) lane.pending.length = 0;
+    else for (let i = outcome.follow.length - 1; i >= 0; i--) lane.pending.push(outcome.follow[i]);
     if (outcome.reentry) {
       // the kicked thread re-enters as its next action, interleaving with the rest
       const target = lanes.find((l) => l.cpu === outcome.reentry!.cpu);
@@ -238,9 +244,9 @@ export class Simulation {
       if (!start) return;
       const next = lane.events.shift()!;
       if (next.kind === 'reentry') {
-        lane.pending = next.ops;
+        lane.pending = next.ops.reverse();
       } else if (!isExpectation(next)) {
-        lane.pending = this.expand(next);
+        lane.pending = this.expand(next).reverse();
       }
       this.laneEvents.set(lane, this.eventCount++);
     }
@@ -272,6 +278,7 @@ export class Simulation {
       // an outcomes-only run keeps the stale accesses only (and the last, for `expect`)
       if (this.recording || access.outcome === 'stale') this.accesses.push(access);
       this.lastAccess = access;
+      this.outcomes[access.outcome]++;
     }
     if (this.recording) {
       // most steps change little: an exact-size journal (or the shared empty one) keeps long traces small

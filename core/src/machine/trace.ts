@@ -123,6 +123,8 @@ export interface RunResult {
   microSteps: number;
   /** Every access (an outcomes-only run: the stale ones). */
   accesses: AccessRecord[];
+  /** How many accesses had each outcome (in either mode). */
+  outcomes: Record<Outcome, number>;
   expectations: ExpectationResult[];
   errors: RuntimeError[];
   stale: number;
