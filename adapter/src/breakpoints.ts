@@ -19,6 +19,12 @@ export const EXCEPTION_FILTERS = [
   { filter: 'ipi', label: 'Flush IPI', description: 'radix_flush_cpu kicks a thread of the old core', default: false },
   { filter: 'fault', label: 'Guest page fault', description: 'An access to an unmapped page with no TLB entry', default: false },
   { filter: 'expect', label: 'Failing expectation', description: 'An `expect` line that does not hold', default: false },
+  {
+    filter: 'error',
+    label: 'Runtime error',
+    description: 'An event that cannot happen where the schedule puts it (a task whose vcpu is not running, a vcpu entering on two cpus at once)',
+    default: true,
+  },
 ] as const;
 
 
@@ -155,10 +161,12 @@ export class BreakpointResolver {
           }
           return { points };
         }
+        const errorSteps = new Set(tl.run.errors.map((e) => e.afterStep));
         for (let s = 0; s < steps.length; s++) {
           const step = steps[s];
           const hit =
             spec.target === 'stale' ? step.access?.outcome === 'stale'
+            : spec.target === 'error' ? errorSteps.has(s)
             : spec.target === 'fault' ? step.access?.outcome === 'fault'
             : spec.target === 'flush' ? step.flush?.set === 0
             : spec.target === 'ipi' ? step.ipi !== undefined

@@ -441,7 +441,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     const e = this.timeline.expect[point];
     if (e >= 0) return { id: filter, title, description: `line ${this.run.expectations[e].line + 1}: ${this.run.expectations[e].message}` };
     const step = this.timeline.stepAt(point)!;
-    const description = step.access?.explanation ?? step.text;
+    const error = filter === 'error' ? this.run.errors.find((err) => err.afterStep === step.index) : undefined;
+    const description = error?.message ?? step.access?.explanation ?? step.text;
     return { id: filter, title, description: `line ${step.line + 1}: ${description}` };
   }
 

@@ -301,6 +301,23 @@ describe('breakpoints', () => {
   }));
 });
 
+describe('runtime errors', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tlbscn-'));
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('stops on an event a block cannot run (the runtime error filter is on by default)', session(async (dc) => {
+    const file = path.join(dir, 'taken.tlbscn');
+    // round robin: cpu4's lane takes vcpu0 off cpu0 before cpu0's lane touches the page
+    fs.writeFileSync(file, 'machine cores 2 threads 4\nguest vm radix vcpus 1\ntask X in vm pages p\nrun vm.vcpu0 on cpu0\nschedule X on vm.vcpu0\nconcurrently {\n  cpu4: run vm.vcpu0 on cpu4\n  cpu0: access X p\n}\n');
+    const stop = await launch(dc, { program: file, kernel: 'fixed' });
+    assert.equal(stop.body.reason, 'exception');
+    const info = (await dc.exceptionInfoRequest({ threadId: stop.body.threadId! })).body;
+    assert.equal(info.exceptionId, 'error');
+    assert.match(info.description ?? '', /line 8: 'access' by task 'X', which is current on vm\.vcpu0, which is not running/);
+    assert.equal((await topFrame(dc, stop)).line, 8);
+  }));
+});
+
 describe('evaluation', () => {
   it('evaluates expressions over the state for watch, hover and the console', session(async (dc) => {
     const stop = await launch(dc, { program: SEED, kernel: 'fixed' }, () => setLines(dc, [28]));
