@@ -1,8 +1,10 @@
 // Core benchmarks: parse + check of generated scenarios, simulator throughput.
 
-import { analyze, simulate } from '../core/src/index';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze, explore, simulate } from '../core/src/index';
 import { generateScenario } from './generate';
-import { type Report, median } from './report';
+import { type Report, median, repoRoot } from './report';
 
 function time<T>(f: () => T): [T, number] {
   const t0 = process.hrtime.bigint();
@@ -32,4 +34,11 @@ export async function benchCore(report: Report): Promise<void> {
     report(`simulator, ${mode}: micro-steps/s`, microSteps / (ms / 1000), 'steps/s');
     if (!record) report(`  (the run: ${events} events, ${microSteps} micro-steps)`, events, 'events');
   }
+
+  // the explorer, exhaustively: domain.md S15 under early-clear, which has no stale schedule
+  const race = analyze(readFileSync(join(repoRoot(), 'sample-scenarios', 'races', 'lost-update.tlbscn'), 'utf8')).scenario;
+  explore(race, 'early-clear'); // warm up
+  const [result, ms] = time(() => explore(race, 'early-clear'));
+  report(`explorer, races/lost-update.tlbscn under early-clear: schedules/s`, result.schedules / (ms / 1000), 'schedules/s');
+  report(`  (${result.schedules} schedules, ${result.states} states: ${result.counterexample ? 'a stale schedule found' : 'no stale access'})`, ms, 'ms');
 }

@@ -12,9 +12,10 @@
 
 import type { KernelName } from '../language/ast';
 import type { Scenario } from '../language/checker';
-import { type Chooser, type LaneState, Simulation, variantFor } from '../machine/simulation';
+import { type Chooser, type LaneState, Simulation, roundRobin, variantFor } from '../machine/simulation';
 import type { MachineState } from '../machine/state';
 import type { RunResult } from '../machine/trace';
+import type { Op } from '../machine/kernel';
 
 /** At each decision: the cpu of the lane that moved. Replayable by `scheduleChooser`. */
 export type Schedule = number[];
@@ -36,16 +37,22 @@ class Pruned {}
 export function explore(scenario: Scenario, override?: KernelName, limit = 1_000_000): ExploreResult {
   const variant = variantFor(scenario, override);
   const seen = new Set<string>();
+  const events = new EventIds();
   let prefix: number[] = []; // indices into `ready` at each decision
   let schedules = 0;
+  // everything before the first block runs one way only: run it once, and start each schedule after it
+  const firstBlock = Math.max(0, scenario.program.findIndex((item) => item.kind === 'concurrently'));
+  const setup = new Simulation(scenario, variant, { record: false, explain: false });
+  for (let i = 0; i < firstBlock; i++) setup.runItem(scenario.program[i], roundRobin);
+  const start = setup.checkpoint(firstBlock);
   for (;;) {
     const taken: { pick: number; options: number; cpu: number }[] = [];
-    const sim = new Simulation(scenario, variant, { record: false, explain: false });
+    const sim = Simulation.resume(scenario, start, { explain: false });
     const chooser = (): Chooser => (ready, lanes) => {
       const at = taken.length;
       if (ready.length === 1) return 0; // no decision
       if (at >= prefix.length) {
-        const key = stateKey(sim.state, lanes, sim.lastOutcome ?? '');
+        const key = stateKey(sim.state, lanes, sim.lastOutcome ?? '', events);
         if (seen.has(key)) throw new Pruned();
         seen.add(key);
         if (seen.size >= limit) throw new Pruned();
@@ -55,7 +62,7 @@ export function explore(scenario: Scenario, override?: KernelName, limit = 1_000
       return pick;
     };
     try {
-      sim.runAll(chooser);
+      sim.runFrom(firstBlock, chooser);
     } catch (e) {
       if (!(e instanceof Pruned)) throw e;
     }
@@ -91,7 +98,30 @@ export function runSchedule(scenario: Scenario, schedule: Schedule, override?: K
   return new Simulation(scenario, variantFor(scenario, override)).runAll(scheduleChooser(schedule));
 }
 
-function stateKey(state: MachineState, lanes: readonly LaneState[], lastOutcome: string): string {
+/** Numbers for the scenario's events in state keys: an event is its statement, whatever its text. */
+class EventIds {
+  private readonly ids = new WeakMap<object, number>();
+  private next = 0;
+
+  of(event: object): number {
+    let id = this.ids.get(event);
+    if (id === undefined) this.ids.set(event, (id = this.next++));
+    return id;
+  }
+}
+
+/** A pending op as the explorer tells states apart: all of it but its stack and line (which it implies). */
+function opKey(op: Op, events: EventIds): string {
+  let key = '';
+  for (const field in op) {
+    if (field === 'frames' || field === 'line') continue;
+    const value = (op as unknown as Record<string, unknown>)[field];
+    key += field === 'event' ? `#${events.of(value as object)},` : `${value},`;
+  }
+  return key;
+}
+
+function stateKey(state: MachineState, lanes: readonly LaneState[], lastOutcome: string, events: EventIds): string {
   const parts: string[] = [lastOutcome, String(state.nextFrame)];
   for (const tlb of state.tlbs) parts.push([...tlb.values()].map((e) => `${e.lpid}/${e.pid}/${e.page}=${e.frame}`).sort().join(','));
   for (const c of state.cpus) parts.push(`${c.vcpu ?? ''}${c.inGuest ? '+' : '-'}${c.lpidr}/${c.pidr}`);
@@ -103,9 +133,9 @@ function stateKey(state: MachineState, lanes: readonly LaneState[], lastOutcome:
     parts.push(`${t.vcpu ?? ''}|${t.vcpuHistory.join(',')}|${[...t.pages.values()].map((p) => p.frame ?? '-').join(',')}`);
   }
   for (const l of lanes) {
-    const ops = l.pending.map(({ frames: _f, line: _l, ...rest }) => JSON.stringify(rest, (k, v) => (k === 'event' ? `${v.range.start.line}:${v.range.start.character}` : v)));
-    const events = l.events.map((e) => ('range' in e ? `${e.range.start.line}:${e.range.start.character}` : `re:${e.ops.length}:${e.ops[0]?.cpu}`));
-    parts.push(`${l.cpu}[${ops.join(';')}][${events.join(';')}]`);
+    const ops = l.pending.map((op) => opKey(op, events));
+    const todo = l.events.map((e) => (e.kind === 'reentry' ? `re:${e.ops.map((op) => opKey(op, events)).join(';')}` : `#${events.of(e)}`));
+    parts.push(`${l.cpu}[${ops.join(';')}][${todo.join(';')}]`);
   }
   return parts.join('\n');
 }

@@ -125,8 +125,8 @@ export class Simulation {
   }
 
   /** An outcomes-only run of `scenario` that carries on from a checkpoint of an earlier run. */
-  static resume(scenario: Scenario, cp: Checkpoint): Simulation {
-    const sim = new Simulation(scenario, VARIANTS[cp.kernel], { record: false }, cloneState(cp.state));
+  static resume(scenario: Scenario, cp: Checkpoint, options: { explain?: boolean } = {}): Simulation {
+    const sim = new Simulation(scenario, VARIANTS[cp.kernel], { ...options, record: false }, cloneState(cp.state));
     prefix(sim.accesses, cp.from.accesses, cp.accesses);
     prefix(sim.expectations, cp.from.expectations, cp.expectations);
     prefix(sim.errors, cp.from.errors, cp.errors);
@@ -150,7 +150,13 @@ export class Simulation {
 
   /** Runs every event; `chooser` schedules the blocks (default: round-robin). */
   runAll(chooser: () => Chooser = roundRobin): RunResult {
-    for (const item of this.scenario.program) this.runItem(item, chooser);
+    return this.runFrom(0, chooser);
+  }
+
+  /** Runs the program from item `first` on (the items before it have run, or were resumed from a checkpoint). */
+  runFrom(first: number, chooser: () => Chooser = roundRobin): RunResult {
+    const program = this.scenario.program;
+    for (let i = first; i < program.length; i++) this.runItem(program[i], chooser);
     return this.result();
   }
 
