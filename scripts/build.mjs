@@ -25,6 +25,8 @@ const programs = [
   { entryPoints: ['adapter/src/main.ts'], outfile: 'dist/adapter.js' },
   // the VS Code extension
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  // its explorer thread
+  { entryPoints: ['client/src/exploreWorker.ts'], outfile: 'dist/exploreWorker.js' },
   // the extension's own mocha suite, run in the extension host by e2e/ (not packaged; mocha bundled in)
   // (mocha's parallel mode, never used here, require.resolve()s two files esbuild cannot bundle)
   {

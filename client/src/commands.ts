@@ -2,12 +2,14 @@
 // Each returns what it computed, so the extension's own tests can check it.
 
 import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import {
-  explore,
   exploreJson,
   formatDiagnostic,
   formatKernelTable,
   formatRun,
+  runSchedule,
   simulate,
   variantRows,
   type ExploreResult,
@@ -18,6 +20,7 @@ import {
 import { DEBUG_TYPE, TOGGLE_FORMATTING_REQUEST, scenarioLaunchConfig } from './debugConfig';
 import { displayPath, effectiveKernel, loadScenario, refuseErrors, targetUri, type LoadedScenario } from './scenarios';
 import { selectKernel } from './statusBar';
+import type { ExploreMessage, ExploreRequest } from './exploreWorker';
 
 /** The scenario a command acts on, or undefined after telling the user why there is none or why it cannot run. */
 async function runnable(arg: unknown, action: string, output: vscode.OutputChannel): Promise<LoadedScenario | undefined> {
@@ -55,11 +58,43 @@ function runAllKernels(s: LoadedScenario, output: vscode.OutputChannel): Variant
   return rows;
 }
 
-function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, storage: vscode.Uri): ExploreResult {
+/**
+ * Explores in a worker thread, with progress in a notification that can
+ * cancel it; then replays the stale schedule, if any, with a full trace.
+ * Undefined when cancelled.
+ */
+async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, storage: vscode.Uri): Promise<ExploreResult | undefined> {
   const kernel = effectiveKernel(s.check).kernel;
-  const result = explore(s.check.scenario, kernel);
   const where = displayPath(s.uri);
+  const found = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Exploring the interleavings of ${where} under ${kernel}`, cancellable: true },
+    (progress, cancel) =>
+      new Promise<Extract<ExploreMessage, { kind: 'done' }> | undefined>((resolve, reject) => {
+        const request: ExploreRequest = { text: s.text, kernel };
+        const worker = new Worker(path.join(__dirname, 'exploreWorker.js'), { workerData: request });
+        cancel.onCancellationRequested(() => void worker.terminate().then(() => resolve(undefined)));
+        worker.on('error', reject);
+        worker.on('message', (m: ExploreMessage) => {
+          if (m.kind === 'progress') progress.report({ message: `${m.schedules} schedules, ${m.states} states` });
+          else if (m.kind === 'failed') reject(new Error(m.message));
+          else resolve(m);
+          if (m.kind !== 'progress') void worker.terminate();
+        });
+      }),
+  );
   output.clear();
+  if (!found) {
+    output.appendLine(`${where}: exploration under ${kernel} cancelled`);
+    output.show(true);
+    return undefined;
+  }
+  const result: ExploreResult = {
+    kernel,
+    schedules: found.schedules,
+    states: found.states,
+    truncated: found.truncated,
+    ...(found.schedule ? { counterexample: { schedule: found.schedule, run: runSchedule(s.check.scenario, found.schedule, kernel) } } : {}),
+  };
   const counted = `${result.schedules} schedule${result.schedules === 1 ? '' : 's'}, ${result.states} states`;
   if (result.counterexample) {
     output.appendLine(`${where}: under ${kernel}, schedule [${result.counterexample.schedule.join(', ')}] gives a stale access (${counted})`);

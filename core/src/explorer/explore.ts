@@ -34,7 +34,11 @@ export interface ExploreResult {
 
 class Pruned {}
 
-export function explore(scenario: Scenario, override?: KernelName, limit = 1_000_000): ExploreResult {
+/** How far a search has got; `explore` reports it every `PROGRESS_EVERY` schedules. */
+export type ExploreProgress = (schedules: number, states: number) => void;
+const PROGRESS_EVERY = 1000;
+
+export function explore(scenario: Scenario, override?: KernelName, limit = 1_000_000, onProgress?: ExploreProgress): ExploreResult {
   const variant = variantFor(scenario, override);
   const seen = new Set<string>();
   const events = new EventIds();
@@ -67,6 +71,7 @@ export function explore(scenario: Scenario, override?: KernelName, limit = 1_000
       if (!(e instanceof Pruned)) throw e;
     }
     schedules++;
+    if (onProgress && schedules % PROGRESS_EVERY === 0) onProgress(schedules, seen.size);
     // a run cut short at an explored state may still have read a stale entry
     // before it; a run with a runtime error (say, one vcpu entering on two
     // cpus at once) is an interleaving that cannot happen, and proves nothing
