@@ -107,6 +107,16 @@ test('explore: exit 1 and the schedule under early-clear, 0 under fixed', () => 
   assert.ok(json.run.steps.length > 0);
 });
 
+test('explore --max-states bounds the search and says so', () => {
+  const race = 'sample-scenarios/races/lost-update.tlbscn';
+  const cut = tlbscn('explore', race, '--kernel', 'early-clear', '--max-states', '50');
+  assert.equal(cut.code, 0);
+  assert.match(cut.out, /no stale access in the first \d+ schedules, 50 states; the search stopped at its limit/);
+  const json = JSON.parse(tlbscn('explore', race, '--kernel', 'early-clear', '--max-states', '50', '--json').out);
+  assert.deepEqual([json.truncated, json.states], [true, 50]);
+  assert.match(tlbscn('explore', race, '--max-states', 'many').err, /--max-states needs a positive number/);
+});
+
 test('a closed pipe is not an error', () => {
   const r = spawnSync('bash', ['-c', `node bin/tlbscn.js run ${seed} --trace | head -1`], { cwd: root, encoding: 'utf8' });
   assert.equal(r.stderr, '');

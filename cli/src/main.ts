@@ -32,7 +32,7 @@ import {
 const USAGE = `usage:
   tlbscn run FILE [--kernel buggy|early-clear|fixed|fixed-smt8] [--json] [--trace]
   tlbscn check FILE...
-  tlbscn explore FILE [--kernel V] [--json]
+  tlbscn explore FILE [--kernel V] [--json] [--max-states N]
   tlbscn compare FILE... [--json]   (every kernel variant side by side)
   tlbscn lsp --stdio
   tlbscn dap`;
@@ -42,6 +42,7 @@ class UsageError extends Error {}
 interface Options {
   files: string[];
   kernel?: KernelName;
+  maxStates?: number;
   json: boolean;
   trace: boolean;
 }
@@ -56,6 +57,10 @@ function parseArgs(args: string[], allowed: string[]): Options {
       const variant = resolveKernel(v);
       if (!variant) throw new UsageError(`unknown kernel variant '${v}' (buggy, early-clear, fixed, fixed-smt8)`);
       o.kernel = variant.name;
+    } else if (a === '--max-states' && allowed.includes(a)) {
+      const v = args[++i];
+      if (v === undefined || !/^[1-9]\d{0,9}$/.test(v)) throw new UsageError('--max-states needs a positive number of states');
+      o.maxStates = Number(v);
     } else if (a === '--json' && allowed.includes(a)) o.json = true;
     else if (a === '--trace' && allowed.includes(a)) o.trace = true;
     else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
@@ -105,11 +110,16 @@ function check(args: string[]): number {
 }
 
 function exploreCommand(args: string[]): number {
-  const o = parseArgs(args, ['--kernel', '--json']);
+  const o = parseArgs(args, ['--kernel', '--json', '--max-states']);
   const file = single(o, 'explore');
   const checked = load(file, !o.json);
   if (!checked) return 2;
-  const result = explore(checked.scenario, o.kernel);
+  // a long search says how far it has got, where someone is watching
+  const progress = process.stderr.isTTY
+    ? (schedules: number, states: number) => process.stderr.write(`\rexploring: ${schedules} schedules, ${states} states`)
+    : undefined;
+  const result = explore(checked.scenario, o.kernel, o.maxStates, progress);
+  if (progress && result.schedules >= 1000) process.stderr.write('\n');
   if (o.json) {
     process.stdout.write(JSON.stringify(exploreJson(result, file), null, 2) + '\n');
   } else {
