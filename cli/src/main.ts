@@ -118,7 +118,7 @@ function exploreCommand(args: string[]): number {
   const progress = process.stderr.isTTY
     ? (schedules: number, states: number) => process.stderr.write(`\rexploring: ${schedules} schedules, ${states} states`)
     : undefined;
-  const result = explore(checked.scenario, o.kernel, o.maxStates, progress);
+  const result = explore(checked.scenario, o.kernel, { limit: o.maxStates, onProgress: progress });
   if (progress && result.schedules >= 1000) process.stderr.write('\n');
   if (o.json) {
     process.stdout.write(JSON.stringify(exploreJson(result, file), null, 2) + '\n');

@@ -20,7 +20,7 @@ export type ExploreMessage =
 const post = (m: ExploreMessage) => parentPort!.postMessage(m);
 const { text, kernel } = workerData as ExploreRequest;
 try {
-  const result = explore(analyze(text).scenario, kernel, undefined, (schedules, states) => post({ kind: 'progress', schedules, states }));
+  const result = explore(analyze(text).scenario, kernel, { onProgress: (schedules, states) => post({ kind: 'progress', schedules, states }) });
   post({ kind: 'done', schedules: result.schedules, states: result.states, truncated: result.truncated, schedule: result.counterexample?.schedule });
 } catch (e) {
   post({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });

@@ -8,7 +8,10 @@
 // with an untried lane. A run that reaches a state (machine + lanes) that an
 // earlier run already reached stops there: everything after it was explored
 // from the first visit (a step always makes progress, so a state never
-// reaches itself).
+// reaches itself). Where one lane's next step cannot interfere with any other
+// lane, the search takes it without branching (partial-order reduction,
+// independence.ts); such forced choices are recorded too, so that a schedule
+// replays as it was found.
 
 import type { KernelName } from '../language/ast';
 import type { Scenario } from '../language/checker';
@@ -16,6 +19,7 @@ import { type Chooser, type LaneState, Simulation, roundRobin, variantFor } from
 import type { MachineState } from '../machine/state';
 import type { RunResult } from '../machine/trace';
 import type { Op } from '../machine/kernel';
+import { independentLane } from './independence';
 
 /** At each decision: the cpu of the lane that moved. Replayable by `scheduleChooser`. */
 export type Schedule = number[];
@@ -38,7 +42,15 @@ class Pruned {}
 export type ExploreProgress = (schedules: number, states: number) => void;
 const PROGRESS_EVERY = 1000;
 
-export function explore(scenario: Scenario, override?: KernelName, limit = 1_000_000, onProgress?: ExploreProgress): ExploreResult {
+export interface ExploreOptions {
+  /** Stop (truncated) after this many distinct states. */
+  limit?: number;
+  onProgress?: ExploreProgress;
+  /** Partial-order reduction (independence.ts); off only to check it. */
+  reduce?: boolean;
+}
+
+export function explore(scenario: Scenario, override?: KernelName, { limit = 1_000_000, onProgress, reduce = true }: ExploreOptions = {}): ExploreResult {
   const variant = variantFor(scenario, override);
   const seen = new Set<string>();
   const events = new EventIds();
@@ -55,6 +67,14 @@ export function explore(scenario: Scenario, override?: KernelName, limit = 1_000
     const chooser = (): Chooser => (ready, lanes) => {
       const at = taken.length;
       if (ready.length === 1) return 0; // no decision
+      if (at >= prefix.length && reduce) {
+        // a step no other lane can interfere with: taken now, without branching (recorded, for replay)
+        const only = independentLane(ready, lanes, sim.state, variant);
+        if (only >= 0) {
+          taken.push({ pick: only, options: 1, cpu: ready[only].cpu });
+          return only;
+        }
+      }
       if (at >= prefix.length) {
         const key = stateKey(sim.state, lanes, sim.lastOutcome ?? '', events);
         if (seen.has(key)) throw new Pruned();
