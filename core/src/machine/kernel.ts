@@ -10,7 +10,7 @@ import type { SimpleEvent, VcpuRef } from '../language/ast';
 import { vcpuName } from '../language/ast';
 import type { Scenario } from '../language/checker';
 import { type Change, type GuestState, type MachineState, type PageState, type TaskState, type TlbEntry, type VcpuState, tlbKey } from './state';
-import type { AccessRecord, ClearRecord, EntryTestRecord, FlushRecord, Frame, MoveRecord, StepRecords } from './trace';
+import { type AccessRecord, type ClearRecord, type EntryTestRecord, type FlushRecord, type Frame, type MoveRecord, type StepRecords, flat } from './trace';
 import { type KernelVariant, groupMembers, representative } from './variants';
 
 interface OpBase {
@@ -232,7 +232,7 @@ export class Kernel {
    */
   private callee(frames: Frame[], line: number, name: string, routine?: string): Frame[] {
     if (!this.recording) return NO_FRAMES;
-    return [...frames, routine ? { name, routine, line } : { name, line }];
+    return [...frames, routine ? { name: flat(name), routine, line } : { name: flat(name), line }];
   }
 
   private guestOf(vcpu: string): GuestState {

@@ -10,7 +10,7 @@ import type { ProgramItem, Scenario } from '../language/checker';
 import { NotableSteps, explainStale } from './explain';
 import { Kernel, type Op } from './kernel';
 import { type Change, type MachineState, cloneState, initialState, tlbKey } from './state';
-import type { AccessRecord, ExpectationResult, Frame, MicroStep, RunResult, RuntimeError } from './trace';
+import { type AccessRecord, type ExpectationResult, type Frame, type MicroStep, type RunResult, type RuntimeError, flat } from './trace';
 import { DEFAULT_KERNEL, type KernelVariant, VARIANTS } from './variants';
 
 /** One cpu's program inside a block, and the work it has in hand. */
@@ -289,7 +289,7 @@ export class Simulation {
     if (this.recording) {
       // most steps change little: an exact-size journal (or the shared empty one) keeps long traces small
       const changes = this.kernel.changes!.length ? this.kernel.changes!.slice() : NO_CHANGES;
-      const step: MicroStep = { index, line: op.line, event, cpu: op.cpu, frames: op.frames, text: outcome.text, changes };
+      const step: MicroStep = { index, line: op.line, event, cpu: op.cpu, frames: op.frames, text: flat(outcome.text), changes };
       if (lane !== undefined) step.lane = lane;
       if (outcome.ipi) step.ipi = outcome.ipi;
       if (outcome.move) step.move = outcome.move;
