@@ -17,7 +17,7 @@ function said(r: ParseResult) {
   return { statements: r.file.statements, comments: r.file.comments, sourceLines: r.file.sourceLines, diagnostics: r.diagnostics };
 }
 
-const fragments = ['', 'concurrently {', '}', '  cpu1: access X p ; expect hit', 'run vm.vcpu0 on cpu4', 'rnu', 'guest g2 vcpus 1', '# note', 'expect stale'];
+const fragments = ['', 'concurrently {', 'concurrently', '}', '  cpu1: access X p ; expect hit', 'run vm.vcpu0 on cpu4', 'rnu', 'guest g2 vcpus 1', '# note', 'expect stale'];
 
 test('reparse after any line edit equals a fresh parse', () => {
   fc.assert(

@@ -230,6 +230,12 @@ describe('completion', () => {
     test(name, async () => assert.deepEqual(await complete(fixture), expected));
   }
 
+  test('a `concurrently` without its `{` opens no block: the next line takes statements, not lanes', async () => {
+    const labels = await complete(`${PRELUDE}concurrently\n|`);
+    assert.ok(labels.includes('access'), labels.join(' '));
+    assert.ok(!labels.includes('cpu0: '), labels.join(' '));
+  });
+
   test('statement snippets', async () => {
     const { text, position } = cursor('|');
     const uri = newUri();

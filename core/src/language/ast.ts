@@ -173,6 +173,8 @@ export interface Lane {
 export interface ConcurrentlyBlock extends NodeBase {
   kind: 'concurrently';
   lanes: Lane[];
+  /** Where `{` stands; absent when the keyword lacks it (then no line is a lane of it). */
+  openRange?: Range;
   /** Where `}` stands; absent when the block is not closed. */
   closeRange?: Range;
 }

@@ -339,7 +339,7 @@ export function reparse(previous: ParseResult, text: string): ParseResult {
   if (firstChange === lines.length && lines.length === old.length) return previous;
   // an unclosed block swallowed every line after it: it cannot be kept
   const kept = previous.file.statements.findIndex(
-    (st) => st.range.end.line >= firstChange || (st.kind === 'concurrently' && !st.closeRange),
+    (st) => st.range.end.line >= firstChange || (st.kind === 'concurrently' && st.openRange && !st.closeRange),
   );
   const statements = kept < 0 ? [...previous.file.statements] : previous.file.statements.slice(0, kept);
   const from = kept < 0 ? firstChange : Math.min(firstChange, previous.file.statements[kept].range.start.line);
@@ -492,6 +492,7 @@ function parseLines(
       }
       const kw: Word = { text: tokens[0].text, range: tokens[0].range };
       const node: ConcurrentlyBlock = { kind: 'concurrently', keyword: kw, lanes: [], range: cover(kw.range, (brace ?? tokens[0]).range) };
+      if (brace?.kind === '{') node.openRange = brace.range;
       statements.push(node);
       if (tokens.length > 2) {
         diagnostics.push(

@@ -60,7 +60,7 @@ export function doComplete(analysis: Analysis, pos: Pos, options: CompletionOpti
 /** Whether an open `concurrently {` block holds this line (so it is a lane). */
 function openBlockAt(analysis: Analysis, line: number): boolean {
   return analysis.scenario.file.statements.some(
-    (s) => s.kind === 'concurrently' && s.range.start.line < line && (s.closeRange ? s.closeRange.start.line >= line : true),
+    (s) => s.kind === 'concurrently' && !!s.openRange && s.range.start.line < line && (s.closeRange ? s.closeRange.start.line >= line : true),
   );
 }
 
