@@ -19,7 +19,7 @@
 import type { Op } from '../machine/kernel';
 import type { LaneState } from '../machine/simulation';
 import type { MachineState } from '../machine/state';
-import { type KernelVariant, representative } from '../machine/variants';
+import { type KernelVariant, groupMembers, representative } from '../machine/variants';
 
 /**
  * What a step may read or write, as parts of a key: `cpu 3`, `vcpu vm.vcpu0`,
@@ -35,6 +35,15 @@ const EVERYTHING: Touch[] = [[ANY]];
 function stepTouches(op: Op, state: MachineState, variant: KernelVariant): Touch[] | undefined {
   const t = state.topology;
   switch (op.op) {
+    case 'prepare':
+      // the step itself reads and sets the vcpu's prev_cpu; the radix_flush_cpu it may add is its lane's
+      return [['vcpu', op.vcpu]];
+    case 'radix_flush_cpu': {
+      // sets the old core's bit, reads which of its threads are in the guest; the IPIs it adds are its lane's
+      const g = guestOfVcpu(op.vcpu);
+      const group = variant.movementGroup!;
+      return [['ntf', g, representative(t, op.prevCpu, group)], ...groupMembers(t, op.prevCpu, group).map((c): Touch => ['cig', g, c])];
+    }
     case 'exit':
     case 'start_thread':
       return [['cpu', op.cpu], ['vcpu', op.vcpu], ['cig', guestOfVcpu(op.vcpu), op.cpu]];
@@ -55,6 +64,8 @@ function stepTouches(op: Op, state: MachineState, variant: KernelVariant): Touch
 function futureTouches(lane: LaneState, state: MachineState, variant: KernelVariant): Touch[] {
   const touches: Touch[] = [];
   const add = (op: Op): boolean => {
+    // a move to come: its IPIs may add work to any lane, on any core
+    if (op.op === 'prepare' || op.op === 'radix_flush_cpu') return false;
     const own = stepTouches(op, state, variant);
     if (!own) return false;
     touches.push(...own);
