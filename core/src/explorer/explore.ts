@@ -30,7 +30,7 @@ export interface ExploreResult {
   counterexample?: { schedule: Schedule; run: RunResult };
   /** Complete runs (and runs cut short at a state already explored). */
   schedules: number;
-  /** Distinct states reached inside blocks, counted per micro-step. */
+  /** Distinct states (between micro-steps) at which the search chose between lanes. */
   states: number;
   /** The search stopped at `limit` states without a verdict. */
   truncated: boolean;

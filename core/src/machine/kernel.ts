@@ -248,7 +248,8 @@ export class Kernel {
   /**
    * `run V on cpuC`: preempt C's other vcpu, exit V from its old cpu, then
    * the entry path. Expanded when the event starts; each op re-reads the
-   * state when it executes.
+   * state when it executes. The ops are appended to `ops` (the simulation
+   * passes the array it reuses for every sequential event).
    */
   expandRun(event: Extract<SimpleEvent, { kind: 'run' }>, frames: Frame[], ops: Op[] = []): Op[] {
     const vcpu = this.nameOf(event.vcpu);
