@@ -11,7 +11,9 @@
 // reaches itself). Where one lane's next step cannot interfere with any other
 // lane, the search takes it without branching (partial-order reduction,
 // independence.ts); such forced choices are recorded too, so that a schedule
-// replays as it was found.
+// replays as it was found. A run stops at its first runtime error: an
+// interleaving that cannot happen proves nothing, and neither does anything
+// after it.
 
 import type { KernelName } from '../language/ast';
 import type { Scenario } from '../language/checker';
@@ -65,6 +67,8 @@ export function explore(scenario: Scenario, override?: KernelName, { limit = 1_0
     const taken: { pick: number; options: number; cpu: number }[] = [];
     const sim = Simulation.resume(scenario, start, { explain: false });
     const chooser = (): Chooser => (ready, lanes) => {
+      // an interleaving with a runtime error cannot happen: nothing after it can be a counterexample
+      if (sim.errors.length > start.errors) throw new Pruned();
       const at = taken.length;
       if (ready.length === 1) return 0; // no decision
       if (at >= prefix.length && reduce) {
