@@ -93,9 +93,10 @@ function selects(m: TlbSelector, e: TlbEntry): boolean {
 export class Kernel {
   /**
    * Changes of the step being executed, when the run is recorded (for time
-   * travel); undefined in an outcomes-only run, which then builds no record.
+   * travel; the simulation empties it before each step and keeps a copy);
+   * undefined in an outcomes-only run, which then builds no record.
    */
-  changes: Change[] | undefined;
+  readonly changes: Change[] | undefined;
   /** Index of the micro-step being executed (set by the simulation). */
   step = 0;
   /** The entry test whose sweep each cpu is running, so explanations can say how far it got. */
@@ -115,6 +116,7 @@ export class Kernel {
     /** Build stacks and texts for the debugger (else outcomes only). */
     readonly recording: boolean,
   ) {
+    this.changes = recording ? [] : undefined;
     for (const g of state.guests.values()) {
       const names = g.vcpus.map((v) => vcpuName(v));
       this.vcpuNames.set(g.name, names);

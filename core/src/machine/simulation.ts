@@ -272,7 +272,8 @@ export class Simulation {
   }
 
   private execute(op: Op, event: number, lane: number | undefined) {
-    this.kernel.changes = this.recording ? [] : undefined;
+    const journal = this.kernel.changes;
+    if (journal) journal.length = 0; // one journal, emptied for each step; the step keeps a copy
     this.kernel.step = this.stepCount;
     const outcome = this.kernel.execute(op);
     const index = this.stepCount++;
@@ -288,7 +289,7 @@ export class Simulation {
     }
     if (this.recording) {
       // most steps change little: an exact-size journal (or the shared empty one) keeps long traces small
-      const changes = this.kernel.changes!.length ? this.kernel.changes!.slice() : NO_CHANGES;
+      const changes = journal!.length ? journal!.slice() : NO_CHANGES;
       const step: MicroStep = { index, line: op.line, event, cpu: op.cpu, frames: op.frames, text: flat(outcome.text), changes };
       if (lane !== undefined) step.lane = lane;
       if (outcome.ipi) step.ipi = outcome.ipi;
