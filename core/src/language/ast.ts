@@ -196,11 +196,13 @@ export interface ScenarioFile {
 }
 
 export function isExpectation(e: SimpleEvent): e is Expectation {
-  return e.kind === 'expect-outcome' || e.kind === 'expect-tlb' || e.kind === 'expect-flush';
+  const kind = e.kind;
+  return kind === 'expect-outcome' || kind === 'expect-tlb' || kind === 'expect-flush';
 }
 
 export function isDeclaration(s: Statement): s is Declaration {
-  return s.kind === 'machine' || s.kind === 'kernel' || s.kind === 'guest' || s.kind === 'task';
+  const kind = s.kind; // read once: a long file's statements are of a dozen classes
+  return kind === 'machine' || kind === 'kernel' || kind === 'guest' || kind === 'task';
 }
 
 export function vcpuName(v: { guest: string; index: number } | VcpuRef): string {

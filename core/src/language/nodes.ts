@@ -130,12 +130,14 @@ function placed(t: Token): Placed {
  * keyword to its last argument.
  */
 abstract class EventNode {
-  abstract readonly kind: SimpleEvent['kind'];
+  /** A field of its own, first, not a getter: read for every statement by every pass over a long file. */
+  readonly kind: SimpleEvent['kind'];
   readonly line: number;
   private readonly keywordStart: number;
   private readonly endCharacter: number;
 
-  constructor(keyword: Token, last: Token) {
+  constructor(kind: SimpleEvent['kind'], keyword: Token, last: Token) {
+    this.kind = kind;
     this.line = keyword.line;
     this.keywordStart = keyword.start;
     this.endCharacter = last.end;
@@ -155,9 +157,7 @@ abstract class EventNode {
 }
 
 export class RunNode extends EventNode implements RunEvent {
-  get kind(): 'run' {
-    return 'run';
-  }
+  declare readonly kind: 'run';
 
   constructor(
     keyword: Token,
@@ -165,28 +165,24 @@ export class RunNode extends EventNode implements RunEvent {
     readonly cpu: PlaceNode,
     last: Token,
   ) {
-    super(keyword, last);
+    super('run', keyword, last);
   }
 }
 
 export class StopNode extends EventNode implements StopEvent {
-  get kind(): 'stop' {
-    return 'stop';
-  }
+  declare readonly kind: 'stop';
 
   constructor(
     keyword: Token,
     readonly vcpu: VcpuNode,
     last: Token,
   ) {
-    super(keyword, last);
+    super('stop', keyword, last);
   }
 }
 
 export class ScheduleNode extends EventNode implements ScheduleEvent {
-  get kind(): 'schedule' {
-    return 'schedule';
-  }
+  declare readonly kind: 'schedule';
   private readonly taskWord: Placed;
 
   constructor(
@@ -195,7 +191,7 @@ export class ScheduleNode extends EventNode implements ScheduleEvent {
     readonly vcpu: VcpuNode,
     last: Token,
   ) {
-    super(keyword, last);
+    super('schedule', keyword, last);
     this.taskWord = placed(task);
   }
 
@@ -209,13 +205,14 @@ export class ScheduleNode extends EventNode implements ScheduleEvent {
  * of their own (not `Placed` objects): these are most lines of a long file.
  */
 abstract class PageEventNode extends EventNode {
+  declare readonly kind: 'access' | 'map' | 'unmap' | 'tlbiel' | 'tlbie';
   private readonly taskText: string;
   private readonly taskStart: number;
   private readonly pageText: string | undefined;
   private readonly pageStart: number;
 
-  constructor(keyword: Token, task: Token, page: Token | undefined, last: Token) {
-    super(keyword, last);
+  constructor(kind: PageEventNode['kind'], keyword: Token, task: Token, page: Token | undefined, last: Token) {
+    super(kind, keyword, last);
     this.taskText = task.text;
     this.taskStart = task.start;
     this.pageText = page?.text;
@@ -232,8 +229,10 @@ abstract class PageEventNode extends EventNode {
 }
 
 export class AccessNode extends PageEventNode implements AccessEvent {
-  get kind(): 'access' {
-    return 'access';
+  declare readonly kind: 'access';
+
+  constructor(keyword: Token, task: Token, page: Token, last: Token) {
+    super('access', keyword, task, page, last);
   }
 
   get page(): Word {
@@ -242,8 +241,10 @@ export class AccessNode extends PageEventNode implements AccessEvent {
 }
 
 export class MapNode extends PageEventNode implements MapEvent {
-  get kind(): 'map' {
-    return 'map';
+  declare readonly kind: 'map';
+
+  constructor(keyword: Token, task: Token, page: Token, last: Token) {
+    super('map', keyword, task, page, last);
   }
 
   get page(): Word {
@@ -252,9 +253,7 @@ export class MapNode extends PageEventNode implements MapEvent {
 }
 
 export class UnmapNode extends PageEventNode implements UnmapEvent {
-  get kind(): 'unmap' {
-    return 'unmap';
-  }
+  declare readonly kind: 'unmap';
 
   constructor(
     keyword: Token,
@@ -263,7 +262,7 @@ export class UnmapNode extends PageEventNode implements UnmapEvent {
     readonly form: Valued<InvalidationForm> | undefined,
     last: Token,
   ) {
-    super(keyword, task, page, last);
+    super('unmap', keyword, task, page, last);
   }
 
   get page(): Word {
@@ -272,14 +271,10 @@ export class UnmapNode extends PageEventNode implements UnmapEvent {
 }
 
 export class InvalidateNode extends PageEventNode implements InvalidateEvent {
-  constructor(
-    readonly kind: 'tlbiel' | 'tlbie',
-    keyword: Token,
-    task: Token,
-    page: Token | undefined,
-    last: Token,
-  ) {
-    super(keyword, task, page, last);
+  declare readonly kind: 'tlbiel' | 'tlbie';
+
+  constructor(kind: 'tlbiel' | 'tlbie', keyword: Token, task: Token, page: Token | undefined, last: Token) {
+    super(kind, keyword, task, page, last);
   }
 
   get page(): Word | undefined {
@@ -288,23 +283,19 @@ export class InvalidateNode extends PageEventNode implements InvalidateEvent {
 }
 
 export class ExpectOutcomeNode extends EventNode implements ExpectOutcome {
-  get kind(): 'expect-outcome' {
-    return 'expect-outcome';
-  }
+  declare readonly kind: 'expect-outcome';
 
   constructor(
     keyword: Token,
     readonly outcome: Valued<Outcome>,
     last: Token,
   ) {
-    super(keyword, last);
+    super('expect-outcome', keyword, last);
   }
 }
 
 export class ExpectTlbNode extends EventNode implements ExpectTlb {
-  get kind(): 'expect-tlb' {
-    return 'expect-tlb';
-  }
+  declare readonly kind: 'expect-tlb';
   private readonly taskWord: Placed;
   private readonly pageWord: Placed;
 
@@ -315,7 +306,7 @@ export class ExpectTlbNode extends EventNode implements ExpectTlb {
     task: Token,
     page: Token,
   ) {
-    super(keyword, page);
+    super('expect-tlb', keyword, page);
     this.taskWord = placed(task);
     this.pageWord = placed(page);
   }
@@ -330,9 +321,7 @@ export class ExpectTlbNode extends EventNode implements ExpectTlb {
 }
 
 export class ExpectFlushNode extends EventNode implements ExpectNeedTlbFlush {
-  get kind(): 'expect-flush' {
-    return 'expect-flush';
-  }
+  declare readonly kind: 'expect-flush';
   private readonly guestWord: Placed;
 
   constructor(
@@ -342,7 +331,7 @@ export class ExpectFlushNode extends EventNode implements ExpectNeedTlbFlush {
     readonly set: boolean,
     last: Token,
   ) {
-    super(keyword, last);
+    super('expect-flush', keyword, last);
     this.guestWord = placed(guest);
   }
 
