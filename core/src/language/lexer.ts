@@ -69,15 +69,20 @@ function isWordChar(c: number): boolean {
 /**
  * One copy of each word: a scenario repeats a few dozen words (keywords,
  * names, `cpu4`) over and over, and a long file's tokens would otherwise each
- * hold a string of their own. Bounded, so arbitrary input cannot grow it.
+ * hold a string of their own. A cache indexed by a hash the lexer computes as
+ * it scans, so that a word seen before costs neither a new string nor a
+ * lookup by string; fixed in size, so arbitrary input cannot grow it.
  */
-const words = new Map<string, string>();
-const MAX_INTERNED = 4096;
+const WORDS_BITS = 12;
+const words: (string | undefined)[] = new Array<string | undefined>(1 << WORDS_BITS);
 
-function intern(word: string): string {
-  const known = words.get(word);
-  if (known !== undefined) return known;
-  if (words.size < MAX_INTERNED && word.length <= 32) words.set(word, word);
+/** The word in text[start, end), whose hash is `hash`: the cached copy if there is one. */
+function intern(text: string, start: number, end: number, hash: number): string {
+  const slot = hash & ((1 << WORDS_BITS) - 1);
+  const known = words[slot];
+  if (known !== undefined && known.length === end - start && text.startsWith(known, start)) return known;
+  const word = text.slice(start, end);
+  if (word.length <= 32) words[slot] = word;
   return word;
 }
 
@@ -112,14 +117,21 @@ export function lexSpan(text: string, from: number, to: number, line: number): L
     } else if (isWordChar(c)) {
       const start = i;
       let end = ++i; // end of the word so far (after its last word character)
+      let hash = c;
+      let hashAtEnd = hash;
       while (i < to) {
         const d = text.charCodeAt(i);
-        if (isWordChar(d)) end = ++i;
-        else if (d === Char.Dot || d === Char.Minus) i++;
-        else break;
+        if (isWordChar(d)) {
+          hash = (Math.imul(hash, 31) + d) | 0;
+          hashAtEnd = hash;
+          end = ++i;
+        } else if (d === Char.Dot || d === Char.Minus) {
+          hash = (Math.imul(hash, 31) + d) | 0;
+          i++;
+        } else break;
       }
       i = end; // a trailing '.' or '-' is not part of the word
-      tokens.push(new Token(intern(text.slice(start, end)), line, start - from));
+      tokens.push(new Token(intern(text, start, end, hashAtEnd ^ (hashAtEnd >>> 15)), line, start - from));
     } else {
       // one message per character, also for one outside the BMP (two UTF-16 units)
       const ch = String.fromCodePoint(text.codePointAt(i)!);
