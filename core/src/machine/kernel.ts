@@ -49,6 +49,7 @@ export class StepOutcome implements StepRecords {
    * outcomes-only run, which builds no text: no closures, no string work).
    */
   text = '';
+  /** The ops that follow, to be copied before the next step (the kernel reuses the array). */
   follow: Op[] = NO_OPS;
   /** An IPI'd thread's trip out of the guest and back in (the scheduler places it). */
   reentry: { cpu: number; ops: Op[] } | undefined = undefined;
@@ -78,17 +79,8 @@ const NO_FRAMES: Frame[] = [];
 /** What most invalidations remove: nothing (shared, never mutated). */
 const NO_ENTRIES: TlbEntry[] = [];
 
-/** The entries an invalidation removes: one LPID's, narrowed to one pid, page or set. */
-interface TlbSelector {
-  lpid: number;
-  pid?: number;
-  page?: string;
-  set?: number;
-}
-
-function selects(m: TlbSelector, e: TlbEntry): boolean {
-  return e.lpid === m.lpid && (m.pid === undefined || e.pid === m.pid) && (m.page === undefined || e.page === m.page) && (m.set === undefined || e.set === m.set);
-}
+/** Any pid, page or set: what removeEntries is given where it does not narrow. */
+const ANY = undefined;
 
 export class Kernel {
   /**
@@ -205,12 +197,15 @@ export class Kernel {
     this.state.tlbs[domain].set(tlbKey(entry.lpid, entry.pid, entry.page), entry);
   }
 
-  /** Removes the entries `match` selects from one TLB domain; returns them. */
-  private removeEntries(domain: number, match: TlbSelector): TlbEntry[] {
+  /**
+   * Removes one LPID's entries from one TLB domain, narrowed to one pid, page
+   * or set where those are given; returns them.
+   */
+  private removeEntries(domain: number, lpid: number, pid: number | undefined, page: string | undefined, set: number | undefined): TlbEntry[] {
     let removed = NO_ENTRIES;
     const tlb = this.state.tlbs[domain];
     for (const e of tlb.values()) {
-      if (!selects(match, e)) continue;
+      if (e.lpid !== lpid || (pid !== undefined && e.pid !== pid) || (page !== undefined && e.page !== page) || (set !== undefined && e.set !== set)) continue;
       if (removed === NO_ENTRIES) removed = [];
       this.changes?.push({ kind: 'tlb-remove', domain, entry: e });
       tlb.delete(tlbKey(e.lpid, e.pid, e.page));
@@ -297,6 +292,14 @@ export class Kernel {
 
   /** The result of the step being executed (see StepOutcome). */
   private readonly out = new StepOutcome();
+  /** The ops that follow the step being executed (see StepOutcome.follow). */
+  private readonly next: Op[] = [];
+
+  /** The empty list of ops that follow, to fill. */
+  private follows(): Op[] {
+    this.next.length = 0;
+    return this.next;
+  }
 
   /** Ends a step: what happened in words (recorded runs only) and the ops that follow. */
   private said(text: string, follow: Op[] = NO_OPS): StepOutcome {
@@ -387,10 +390,9 @@ export class Kernel {
     this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
     move.markedBit = representative(t, prev, group);
     this.out.move = move;
-    return this.said(
-      this.recording ? `${prepareCall(op)}: cpu${prev} → cpu${op.cpu}, another core: radix_flush_cpu(cpu${prev}); prev_cpu := ${op.cpu}` : '',
-      [{ op: 'radix_flush_cpu', vcpu: op.vcpu, prevCpu: prev, cpu: op.cpu, line: op.line, frames: this.callee(op.frames, op.line, 'radix_flush_cpu', 'radix_flush_cpu') }],
-    );
+    const follow = this.follows();
+    follow.push({ op: 'radix_flush_cpu', vcpu: op.vcpu, prevCpu: prev, cpu: op.cpu, line: op.line, frames: this.callee(op.frames, op.line, 'radix_flush_cpu', 'radix_flush_cpu') });
+    return this.said(this.recording ? `${prepareCall(op)}: cpu${prev} → cpu${op.cpu}, another core: radix_flush_cpu(cpu${prev}); prev_cpu := ${op.cpu}` : '', follow);
   }
 
   /**
@@ -404,7 +406,7 @@ export class Kernel {
     const bit = representative(t, op.prevCpu, group);
     this.setBit(g.name, 'needTlbFlush', bit, true);
     const targets: number[] = [];
-    const follow: Op[] = [];
+    const follow = this.follows();
     for (const target of groupMembers(t, op.prevCpu, group)) {
       if (!g.cpuInGuest[target] || target === op.cpu) continue;
       const frames = this.recording ? this.callee(op.frames, op.line, `smp_call_function_single(cpu${target})`, 'smp_call_function_single') : NO_FRAMES;
@@ -456,7 +458,7 @@ export class Kernel {
     }
     if (early) this.setBit(g.name, 'needTlbFlush', bit, false);
     this.sweeping.set(op.cpu, entryTest);
-    const follow: Op[] = [];
+    const follow = this.follows();
     for (let set = 0; set < t.tlbSets; set++) {
       follow.push({ op: 'flush_set', guest: g.name, set, bit, cpu: op.cpu, line: op.line, frames: this.recording ? this.callee(op.frames, op.line, `flush set ${set} of ${t.tlbSets}`, 'kvmppc_hv_entry') : NO_FRAMES });
     }
@@ -474,7 +476,7 @@ export class Kernel {
     const test = this.sweeping.get(op.cpu);
     if (test) test.sweptSets = op.set + 1;
     // The pre-fix sweep is an HPT-format tlbiel: it removes no radix entries.
-    const removed = knows ? this.removeEntries(domain, { lpid: g.lpid, set: op.set }) : NO_ENTRIES;
+    const removed = knows ? this.removeEntries(domain, g.lpid, ANY, ANY, op.set) : NO_ENTRIES;
     if (!this.recording) return this.said('');
     this.out.flush = { guest: g.name, cpu: op.cpu, domain, set: op.set, removed: removed.length };
     const what = removed.length ? ` (removed ${removed.map((e) => `${e.task}:${e.page}`).join(', ')})` : '';
@@ -635,12 +637,11 @@ export class Kernel {
     const task = this.state.tasks.get(taskName)!;
     const g = this.state.guests.get(task.guest)!;
     const t = this.state.topology;
-    const match: TlbSelector = { lpid: g.lpid, pid: task.pid, page };
     const first = form === 'tlbiel' ? t.tlbDomainOf(cpu) : 0;
     const last = form === 'tlbiel' ? first : t.domainCount - 1;
     const gone: string[] = [];
     for (let d = first; d <= last; d++) {
-      const removed = this.removeEntries(d, match);
+      const removed = this.removeEntries(d, g.lpid, task.pid, page, ANY);
       if (this.recording) for (const e of removed) gone.push(`${t.tlbDomainName(d)}:${e.page}`);
     }
     if (!this.recording) return this.said('');
