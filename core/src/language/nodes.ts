@@ -6,13 +6,11 @@
 // here is one object; what it hands out is made afresh, and dies young.
 
 import type {
-  AccessEvent,
   ExpectNeedTlbFlush,
   ExpectOutcome,
   ExpectTlb,
   InvalidateEvent,
   InvalidationForm,
-  MapEvent,
   Outcome,
   PlaceRef,
   Pos,
@@ -228,23 +226,12 @@ abstract class PageEventNode extends EventNode {
   }
 }
 
-export class AccessNode extends PageEventNode implements AccessEvent {
-  declare readonly kind: 'access';
+/** `access T P` and `map T P`: a task, a page, nothing else. */
+export class TaskPageNode<K extends 'access' | 'map'> extends PageEventNode {
+  declare readonly kind: K;
 
-  constructor(keyword: Token, task: Token, page: Token, last: Token) {
-    super('access', keyword, task, page, last);
-  }
-
-  get page(): Word {
-    return this.pageWord()!;
-  }
-}
-
-export class MapNode extends PageEventNode implements MapEvent {
-  declare readonly kind: 'map';
-
-  constructor(keyword: Token, task: Token, page: Token, last: Token) {
-    super('map', keyword, task, page, last);
+  constructor(kind: K, keyword: Token, task: Token, page: Token, last: Token) {
+    super(kind, keyword, task, page, last);
   }
 
   get page(): Word {

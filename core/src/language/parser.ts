@@ -20,17 +20,16 @@ import { type Diagnostic, error } from './diagnostics';
 import { INVALIDATION_FORMS, OUTCOMES, STATEMENT_KEYWORDS, SYNTAX, type StatementKeyword, nearest } from './keywords';
 import { Token, lexSpan, splitLines } from './lexer';
 import {
-  AccessNode,
   ExpectFlushNode,
   ExpectOutcomeNode,
   ExpectTlbNode,
   InvalidateNode,
-  MapNode,
   PlaceNode,
   RunNode,
   ScheduleNode,
   Span,
   StopNode,
+  TaskPageNode,
   UnmapNode,
   Valued,
   VcpuNode,
@@ -250,7 +249,7 @@ function parseStatement(tokens: Token[], lineEnd: () => Range): Statement {
     case 'map': {
       const task = c.ident('a task name');
       const page = c.ident('a page name');
-      return keyword === 'access' ? new AccessNode(head, task, page, c.last()) : new MapNode(head, task, page, c.last());
+      return new TaskPageNode(keyword, head, task, page, c.last());
     }
     case 'unmap': {
       const task = c.ident('a task name');

@@ -83,7 +83,7 @@ export class Simulation {
   private outcomes: Record<Outcome, number> = { hit: 0, miss: 0, fault: 0, stale: 0 };
   /** Micro-steps executed so far (recorded or not). */
   private stepCount = 0;
-  /** The steps explanations read: moves between TLB domains, early clears, clears after a sweep (kept in both modes). */
+  /** The steps explanations read (kept in both modes; see NotableSteps). */
   notable: NotableSteps;
 
   /**
@@ -133,7 +133,6 @@ export class Simulation {
     sim.notable = NotableSteps.prefix(cp.from.notable, cp.notable);
     sim.lastAccess = cp.lastAccess;
     sim.outcomes = { ...cp.outcomes };
-
     sim.stepCount = cp.stepCount;
     sim.eventCount = cp.eventCount;
     return sim;
@@ -200,8 +199,8 @@ export class Simulation {
       while (stack.length) {
         const outcome = this.execute(stack.pop()!, event, undefined);
         if (outcome.abort) stack.length = 0;
-        else if (outcome.reentry) for (let i = outcome.reentry.ops.length - 1; i >= 0; i--) stack.push(outcome.reentry.ops[i]);
-        for (let i = outcome.follow.length - 1; i >= 0; i--) stack.push(outcome.follow[i]);
+        else if (outcome.reentry) pushInOrder(stack, outcome.reentry.ops);
+        pushInOrder(stack, outcome.follow);
       }
     }
   }
@@ -217,7 +216,7 @@ export class Simulation {
     const op = lane.pending.pop()!;
     const outcome = this.execute(op, this.laneEvent(lane), lane.index);
     if (outcome.abort) lane.pending.length = 0;
-    else for (let i = outcome.follow.length - 1; i >= 0; i--) lane.pending.push(outcome.follow[i]);
+    else pushInOrder(lane.pending, outcome.follow);
     if (outcome.reentry) {
       // the kicked thread re-enters as its next action, interleaving with the rest
       const target = lanes.find((l) => l.cpu === outcome.reentry!.cpu);
@@ -250,9 +249,9 @@ export class Simulation {
       if (!start) return;
       const next = lane.events.shift()!;
       if (next.kind === 'reentry') {
-        lane.pending = next.ops.reverse();
+        pushInOrder(lane.pending, next.ops);
       } else if (!isExpectation(next)) {
-        lane.pending = this.expand(next).reverse();
+        pushInOrder(lane.pending, this.expand(next));
       }
       this.laneEvents.set(lane, this.eventCount++);
     }
@@ -346,6 +345,11 @@ const NO_CHANGES: Change[] = [];
 /** Far beyond any block a person writes (each lane's entry sweeps at most 4096 sets). */
 const MAX_BLOCK_STEPS = 1_000_000;
 const NO_FRAMES: Frame[] = [];
+
+/** Pushes `ops` on a stack whose top is the next op to run, so that they run in their order. */
+function pushInOrder(stack: Op[], ops: readonly Op[]): void {
+  for (let i = ops.length - 1; i >= 0; i--) stack.push(ops[i]);
+}
 
 /** Copies the first `n` records (a loop: a spread of 100k arguments would overflow the stack). */
 function prefix<T>(into: T[], from: readonly T[], n: number): void {
