@@ -115,11 +115,15 @@ function exploreCommand(args: string[]): number {
   const checked = load(file, !o.json);
   if (!checked) return 2;
   // a long search says how far it has got, where someone is watching
+  let progressShown = false;
   const progress = process.stderr.isTTY
-    ? (schedules: number, states: number) => process.stderr.write(`\rexploring: ${schedules} schedules, ${states} states`)
+    ? (schedules: number, states: number) => {
+        process.stderr.write(`\rexploring: ${schedules} schedules, ${states} states`);
+        progressShown = true;
+      }
     : undefined;
   const result = explore(checked.scenario, o.kernel, { limit: o.maxStates, onProgress: progress });
-  if (progress && result.schedules >= 1000) process.stderr.write('\n');
+  if (progressShown) process.stderr.write('\n');
   if (o.json) {
     process.stdout.write(JSON.stringify(exploreJson(result, file), null, 2) + '\n');
   } else {
