@@ -292,6 +292,10 @@ function changeNode(c: Change, state: MachineState, f: Format): VarNode {
       return leaf(`cpu${c.cpu}.vcpu`, `${opt(c.from)} → ${opt(c.to)}`);
     case 'cpu-mode':
       return leaf(`cpu${c.cpu}.in_guest`, `${c.from} → ${c.to}`);
+    case 'cpu-irqs':
+      return leaf(`cpu${c.cpu}.irqs_off`, `${c.from} → ${c.to}`);
+    case 'cpu-ipi':
+      return leaf(`cpu${c.cpu}.${c.field === 'ipiWait' ? 'waits_for_ipi_take_of' : 'ipis_pending'}`, `${c.from} → ${c.to}`);
     case 'pte':
       return leaf(`${c.task}:${c.page} PTE`, `${c.from.frame === undefined ? 'unmapped' : `frame ${num(c.from.frame, f)}`} → ${c.to.frame === undefined ? 'unmapped' : `frame ${num(c.to.frame, f)}`}`);
     case 'task-vcpu':

@@ -1,13 +1,15 @@
 // The `tlbscn` command line (spec §6, a contract):
 //   tlbscn run FILE [--kernel V] [--json] [--trace]
 //   tlbscn check FILE...
-//   tlbscn explore FILE [--kernel V] [--json]
+//   tlbscn explore FILE [--kernel V] [--json] [--max-stall K] [--max-states N] [--max-time S]
 //   tlbscn compare FILE... [--json]
 //   tlbscn lsp --stdio | --node-ipc
 //   tlbscn dap
 // Exit codes: 0 every expectation holds (explore: no stale schedule),
 // 1 some expectation fails (explore: a stale schedule exists), 2 errors in
-// the file, a missing file, or bad flags. (`compare` is ours, not the spec's.)
+// the file, a runtime error, a missing file, or bad flags; 3 (explore) a
+// bound on states or time stopped the search before a verdict.
+// (`compare` is ours, not the spec's.)
 
 import * as fs from 'fs';
 import * as path from 'path';
@@ -16,7 +18,9 @@ import {
   analyze,
   ansi,
   explore,
+  describeStall,
   exploreJson,
+  kernelList,
   formatDiagnostic,
   formatRun,
   plain,
@@ -30,9 +34,9 @@ import {
 } from '../../core/src/index';
 
 const USAGE = `usage:
-  tlbscn run FILE [--kernel buggy|early-clear|fixed|fixed-smt8] [--json] [--trace]
+  tlbscn run FILE [--kernel V] [--json] [--trace]
   tlbscn check FILE...
-  tlbscn explore FILE [--kernel V] [--json] [--max-states N]
+  tlbscn explore FILE [--kernel V] [--json] [--max-stall K] [--max-states N] [--max-time SECONDS]
   tlbscn compare FILE... [--json]   (every kernel variant side by side)
   tlbscn lsp --stdio
   tlbscn dap`;
@@ -43,6 +47,8 @@ interface Options {
   files: string[];
   kernel?: KernelName;
   maxStates?: number;
+  maxStall?: number;
+  maxTime?: number;
   json: boolean;
   trace: boolean;
 }
@@ -53,14 +59,22 @@ function parseArgs(args: string[], allowed: string[]): Options {
     const a = args[i];
     if (a === '--kernel' && allowed.includes(a)) {
       const v = args[++i];
-      if (v === undefined) throw new UsageError('--kernel needs a variant: buggy, early-clear, fixed or fixed-smt8');
+      if (v === undefined) throw new UsageError(`--kernel needs a variant: ${kernelList()}`);
       const variant = resolveKernel(v);
-      if (!variant) throw new UsageError(`unknown kernel variant '${v}' (buggy, early-clear, fixed, fixed-smt8)`);
+      if (!variant) throw new UsageError(`unknown kernel variant '${v}' (${kernelList()})`);
       o.kernel = variant.name;
     } else if (a === '--max-states' && allowed.includes(a)) {
       const v = args[++i];
       if (v === undefined || !/^[1-9]\d{0,9}$/.test(v)) throw new UsageError('--max-states needs a positive number of states');
       o.maxStates = Number(v);
+    } else if (a === '--max-stall' && allowed.includes(a)) {
+      const v = args[++i];
+      if (v === undefined || !/^\d{1,9}$/.test(v)) throw new UsageError('--max-stall needs a number of micro-steps (0 or more)');
+      o.maxStall = Number(v);
+    } else if (a === '--max-time' && allowed.includes(a)) {
+      const v = args[++i];
+      if (v === undefined || !/^\d{1,7}(\.\d+)?$/.test(v) || Number(v) <= 0) throw new UsageError('--max-time needs a positive number of seconds');
+      o.maxTime = Number(v) * 1000;
     } else if (a === '--json' && allowed.includes(a)) o.json = true;
     else if (a === '--trace' && allowed.includes(a)) o.trace = true;
     else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
@@ -110,36 +124,56 @@ function check(args: string[]): number {
 }
 
 function exploreCommand(args: string[]): number {
-  const o = parseArgs(args, ['--kernel', '--json', '--max-states']);
+  const o = parseArgs(args, ['--kernel', '--json', '--max-states', '--max-stall', '--max-time']);
   const file = single(o, 'explore');
   const checked = load(file, !o.json);
   if (!checked) return 2;
-  // a long search says how far it has got, where someone is watching
+  // a long search says how far it has got: on a terminal in place, elsewhere (CI logs) every few seconds
   let progressShown = false;
-  const progress = process.stderr.isTTY
-    ? (schedules: number, states: number) => {
-        process.stderr.write(`\rexploring: ${schedules} schedules, ${states} states`);
-        progressShown = true;
-      }
-    : undefined;
-  const result = explore(checked.scenario, o.kernel, { limit: o.maxStates, onProgress: progress });
+  let lastReport = Date.now();
+  const progress = (schedules: number, states: number) => {
+    if (process.stderr.isTTY) {
+      process.stderr.write(`\rexploring: ${schedules} schedules, ${states} states`);
+      progressShown = true;
+    } else if (Date.now() - lastReport >= PROGRESS_SECONDS * 1000) {
+      process.stderr.write(`exploring: ${schedules} schedules, ${states} states\n`);
+      lastReport = Date.now();
+    }
+  };
+  const result = explore(checked.scenario, o.kernel, { limit: o.maxStates, maxStall: o.maxStall, maxTime: o.maxTime, onProgress: progress });
   if (progressShown) process.stderr.write('\n');
+  const topology = checked.scenario.topology;
+  if (result.error && !result.counterexample) {
+    // every schedule ended in a runtime error (a deadlock): the scenario cannot run
+    const e = result.error;
+    process.stderr.write(formatDiagnostic(file, { severity: 'error', code: 'runtime-error', range: e.range, message: e.message }) + '\n');
+  }
   if (o.json) {
-    process.stdout.write(JSON.stringify(exploreJson(result, file), null, 2) + '\n');
+    process.stdout.write(JSON.stringify(exploreJson(result, file, topology), null, 2) + '\n');
   } else {
     const counts = `${result.schedules} schedule${result.schedules === 1 ? '' : 's'}, ${result.states} states`;
-    if (result.counterexample) {
+    const bound = result.maxStall === null ? '' : ` with stall ≤ ${result.maxStall}`;
+    const ce = result.counterexample;
+    if (ce) {
       process.stdout.write(`${file}: kernel ${result.kernel}: a schedule gives a stale access (${counts} explored)\n`);
-      process.stdout.write(`schedule (the cpu that moves at each choice): ${result.counterexample.schedule.map((c) => `cpu${c}`).join(' ')}\n`);
-      process.stdout.write(formatRun(file, checked.scenario, result.counterexample.run, { trace: true, style: useColour() ? ansi : plain }) + '\n');
+      process.stdout.write(`${describeStall(ce.run.stall, topology, result.maxStall)}\n`);
+      process.stdout.write(`schedule (the cpu that moves at each choice): ${ce.schedule.map((c) => `cpu${c}`).join(' ')}\n`);
+      process.stdout.write(formatRun(file, checked.scenario, ce.run, { trace: true, style: useColour() ? ansi : plain }) + '\n');
     } else if (result.truncated) {
-      process.stdout.write(`${file}: kernel ${result.kernel}: no stale access in the first ${counts}; the search stopped at its limit\n`);
-    } else {
-      process.stdout.write(`${file}: kernel ${result.kernel}: no schedule gives a stale access (${counts})\n`);
+      const why = result.stoppedBy === 'time' ? 'its time bound (--max-time)' : 'its state bound (--max-states)';
+      process.stdout.write(`${file}: kernel ${result.kernel}: truncated, no verdict: no stale access in the first ${counts}${bound}; the search stopped at ${why}\n`);
+    } else if (!result.error) {
+      const unbounded = result.maxStall === null ? ' (stall unbounded)' : '';
+      process.stdout.write(`${file}: kernel ${result.kernel}: no schedule${bound} gives a stale access (${counts})${unbounded}\n`);
     }
   }
-  return result.counterexample ? 1 : 0;
+  if (result.counterexample) return 1;
+  if (result.truncated) return 3;
+  return result.error ? 2 : 0;
 }
+
+/** How often a search that is not on a terminal reports its progress. */
+const PROGRESS_SECONDS = 5;
 
 /** Each file under every kernel variant: where the stale accesses are. */
 function compare(args: string[]): number {

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
+  describeStall,
   exploreJson,
   formatDiagnostic,
   formatKernelTable,
@@ -63,14 +64,16 @@ function runAllKernels(s: LoadedScenario, output: vscode.OutputChannel): Variant
  * cancel it; then replays the stale schedule, if any, with a full trace.
  * Undefined when cancelled.
  */
-async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, storage: vscode.Uri): Promise<ExploreResult | undefined> {
+async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, storage: vscode.Uri, ask: boolean): Promise<ExploreResult | undefined> {
   const kernel = effectiveKernel(s.check).kernel;
   const where = displayPath(s.uri);
+  const maxStall = ask ? await askStallBound(s.check.scenario.topology.tlbSets) : settingStallBound();
+  if (maxStall === null) return undefined;
   const found = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Exploring the interleavings of ${where} under ${kernel}`, cancellable: true },
     (progress, cancel) =>
       new Promise<Extract<ExploreMessage, { kind: 'done' }> | undefined>((resolve, reject) => {
-        const request: ExploreRequest = { text: s.text, kernel };
+        const request: ExploreRequest = { text: s.text, kernel, maxStall };
         const worker = new Worker(path.join(__dirname, 'exploreWorker.js'), { workerData: request });
         cancel.onCancellationRequested(() => void worker.terminate().then(() => resolve(undefined)));
         worker.on('error', reject);
@@ -93,19 +96,51 @@ async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, 
     schedules: found.schedules,
     states: found.states,
     truncated: found.truncated,
+    maxStall: maxStall ?? null,
+    ...(found.stoppedBy ? { stoppedBy: found.stoppedBy } : {}),
+    ...(found.error ? { error: found.error } : {}),
     ...(found.schedule ? { counterexample: { schedule: found.schedule, run: runSchedule(s.check.scenario, found.schedule, kernel) } } : {}),
   };
   const counted = `${result.schedules} schedule${result.schedules === 1 ? '' : 's'}, ${result.states} states`;
+  const bound = maxStall === undefined ? ' (stall unbounded)' : ` with stall ≤ ${maxStall}`;
+  const topology = s.check.scenario.topology;
   if (result.counterexample) {
     output.appendLine(`${where}: under ${kernel}, schedule [${result.counterexample.schedule.join(', ')}] gives a stale access (${counted})`);
+    output.appendLine(describeStall(result.counterexample.run.stall, topology, result.maxStall));
     output.appendLine('');
     output.appendLine(formatRun(where, s.check.scenario, result.counterexample.run));
     void offerReplay(s, result, kernel, storage);
+  } else if (result.truncated) {
+    output.appendLine(`${where}: under ${kernel}: truncated, no verdict: no stale access in the first ${counted}${bound}`);
+    void vscode.window.showWarningMessage(`The exploration of ${where} stopped at its bound before a verdict (${counted}).`);
+  } else if (result.error) {
+    output.appendLine(`${where}:${result.error.line + 1}: error: ${result.error.message} (every schedule ends in this runtime error)`);
   } else {
-    output.appendLine(`${where}: under ${kernel}, no interleaving gives a stale access (${counted}${result.truncated ? ', search cut short' : ''})`);
+    output.appendLine(`${where}: under ${kernel}, no interleaving${maxStall === undefined ? '' : ` with stall ≤ ${maxStall}`} gives a stale access (${counted})${maxStall === undefined ? ' (stall unbounded)' : ''}`);
   }
   output.show(true);
   return result;
+}
+
+/** The `tlbscn.explore.maxStall` setting: a number of micro-steps, or unbounded. */
+function settingStallBound(): number | undefined {
+  const v = vscode.workspace.getConfiguration('tlbscn').get<number | null>('explore.maxStall', null);
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
+}
+
+/**
+ * Spec v2 §0.4: the stall bound to explore under. Undefined: unbounded;
+ * null: the user dismissed the choice.
+ */
+async function askStallBound(tlbSets: number): Promise<number | undefined | null> {
+  const items: (vscode.QuickPickItem & { bound: number | undefined })[] = [
+    { label: 'Unbounded', description: 'every schedule; the counterexample reports its least stall', bound: undefined },
+    { label: 'Stall ≤ 2', description: 'a thread held at most 2 micro-steps with interrupts off: plausible on hardware', bound: 2 },
+    { label: `Stall < ${tlbSets}`, description: 'no race that needs a thread held for a whole sweep (a model-level race)', bound: tlbSets - 1 },
+    { label: 'Stall 0', description: 'no thread held in its interrupts-off entry path at all', bound: 0 },
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Explore interleavings: bound the stall (interrupts-off threads held while others move)' });
+  return picked ? picked.bound : null;
 }
 
 /** The stale schedule, written as the JSON trace the debug adapter replays (its `trace` launch attribute). */
@@ -114,7 +149,7 @@ async function offerReplay(s: LoadedScenario, result: ExploreResult, kernel: Ker
   if (!choice) return;
   await vscode.workspace.fs.createDirectory(storage);
   const trace = vscode.Uri.joinPath(storage, 'stale-schedule.json');
-  await vscode.workspace.fs.writeFile(trace, new TextEncoder().encode(JSON.stringify(exploreJson(result, s.uri.fsPath), null, 2)));
+  await vscode.workspace.fs.writeFile(trace, new TextEncoder().encode(JSON.stringify(exploreJson(result, s.uri.fsPath, s.check.scenario.topology), null, 2)));
   await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(s.uri), {
     ...scenarioLaunchConfig(s.uri, kernel),
     name: `Debug the stale schedule of ${displayPath(s.uri)}`,
@@ -131,7 +166,8 @@ export function registerCommands(context: vscode.ExtensionContext, output: vscod
   context.subscriptions.push(
     scenarioCommand('tlbscn.run', 'run', (s) => runScenario(s, output)),
     scenarioCommand('tlbscn.runAllKernels', 'run', (s) => runAllKernels(s, output)),
-    scenarioCommand('tlbscn.explore', 'explore', (s) => exploreScenario(s, output, context.globalStorageUri)),
+    scenarioCommand('tlbscn.explore', 'explore', (s) => exploreScenario(s, output, context.globalStorageUri, false)),
+    scenarioCommand('tlbscn.exploreWithStallBound', 'explore', (s) => exploreScenario(s, output, context.globalStorageUri, true)),
     scenarioCommand('tlbscn.debug', 'debug', (s) =>
       vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(s.uri), scenarioLaunchConfig(s.uri)),
     ),

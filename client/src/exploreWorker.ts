@@ -5,23 +5,26 @@
 // counts and the stale schedule, which the extension replays with a full trace.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { analyze, explore, type KernelName } from '../../core/src/index';
+import { type KernelName, type RuntimeError, analyze, explore } from '../../core/src/index';
 
 export interface ExploreRequest {
   text: string;
   kernel: KernelName;
+  /** Spec v2 §0.4: only schedules whose stall is at most this (absent: unbounded). */
+  maxStall?: number;
 }
 
 export type ExploreMessage =
   | { kind: 'progress'; schedules: number; states: number }
-  | { kind: 'done'; schedules: number; states: number; truncated: boolean; schedule?: number[] }
+  | { kind: 'done'; schedules: number; states: number; truncated: boolean; stoppedBy?: 'states' | 'time'; schedule?: number[]; error?: RuntimeError }
   | { kind: 'failed'; message: string };
 
 const post = (m: ExploreMessage) => parentPort!.postMessage(m);
-const { text, kernel } = workerData as ExploreRequest;
+const { text, kernel, maxStall } = workerData as ExploreRequest;
 try {
-  const result = explore(analyze(text).scenario, kernel, { onProgress: (schedules, states) => post({ kind: 'progress', schedules, states }) });
-  post({ kind: 'done', schedules: result.schedules, states: result.states, truncated: result.truncated, schedule: result.counterexample?.schedule });
+  const result = explore(analyze(text).scenario, kernel, { maxStall, onProgress: (schedules, states) => post({ kind: 'progress', schedules, states }) });
+  const { schedules, states, truncated, stoppedBy, error } = result;
+  post({ kind: 'done', schedules, states, truncated, stoppedBy, error, schedule: result.counterexample?.schedule });
 } catch (e) {
   post({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
 }

@@ -7,6 +7,8 @@ import type { Scenario } from './language/checker';
 import { KERNEL_NAMES } from './machine/variants';
 import type { MicroStep, RunResult } from './machine/trace';
 import type { ExploreResult } from './explorer/explore';
+import type { Stall } from './machine/simulation';
+import type { Topology } from './machine/topology';
 
 export interface Style {
   outcome(text: string, outcome: string): string;
@@ -127,18 +129,46 @@ export function runJson(run: RunResult, file: string, opts: { steps?: boolean } 
   };
 }
 
-export function exploreJson(result: ExploreResult, file: string) {
+export function exploreJson(result: ExploreResult, file: string, topology: Topology) {
+  const ce = result.counterexample;
   return {
     file,
     kernel: result.kernel,
-    stale: result.counterexample ? result.counterexample.run.stale : 0,
+    stale: ce ? ce.run.stale : 0,
     schedules: result.schedules,
     states: result.states,
     truncated: result.truncated,
-    ...(result.counterexample
-      ? { schedule: result.counterexample.schedule, run: runJson(result.counterexample.run, file, { steps: true }) }
+    ...(result.stoppedBy ? { stoppedBy: result.stoppedBy } : {}),
+    maxStall: result.maxStall,
+    ...(ce
+      ? {
+          schedule: ce.schedule,
+          run: runJson(ce.run, file, { steps: true }),
+          stall: { steps: ce.run.stall.steps, cpu: ce.run.stall.cpu, line: ce.run.stall.line + 1, modelLevel: isModelLevel(ce.run.stall, topology) },
+        }
       : {}),
+    ...(result.error ? { error: { line: result.error.line + 1, message: result.error.message } } : {}),
   };
+}
+
+/**
+ * Spec v2 §0.4: a race whose least stall is at least the machine's TLB sets
+ * needs a thread held with interrupts off while another thread's whole
+ * sweep passes: possible in the model, implausible on hardware.
+ */
+export function isModelLevel(stall: Stall, topology: Topology): boolean {
+  return stall.steps >= topology.tlbSets;
+}
+
+/** A counterexample's stall in words, for every front end. */
+export function describeStall(stall: Stall, topology: Topology, maxStall: number | null): string {
+  const bound = maxStall === null ? 'stall unbounded in this search' : `schedules with stall ≤ ${maxStall}`;
+  if (stall.steps === 0) return `stall 0: no thread was held in its interrupts-off entry path (${bound})`;
+  const held = `cpu${stall.cpu} held ${stall.steps} micro-step${stall.steps === 1 ? '' : 's'} with interrupts off (line ${stall.line + 1})`;
+  if (isModelLevel(stall, topology)) {
+    return `stall ${stall.steps}: a model-level race: needs ${held}, as long as a whole sweep of ${topology.tlbSets} sets; possible in the model, implausible on hardware (${bound})`;
+  }
+  return `stall ${stall.steps}: ${held}; the least stall that reaches this stale access (${bound})`;
 }
 
 /** One scenario under one kernel variant: what its accesses gave and how its expectations fared. */

@@ -1,6 +1,6 @@
 // The explorer: tries every interleaving of the micro-steps of every
-// `concurrently` block and reports the first schedule that ends in a stale
-// access, or proves there is none.
+// `concurrently` block and reports a schedule that ends in a stale access,
+// or proves there is none.
 //
 // Stateless search by replay: a schedule is the list of lane choices made at
 // each point where more than one lane could move. Each run follows a prefix
@@ -11,15 +11,23 @@
 // reaches itself). Where one lane's next step cannot interfere with any other
 // lane, the search takes it without branching (partial-order reduction,
 // independence.ts); such forced choices are recorded too, so that a schedule
-// replays as it was found. A run stops at its first runtime error: an
-// interleaving that cannot happen proves nothing, and neither does anything
-// after it.
+// replays as it was found. A run stops at its first runtime error (a
+// deadlock, a vcpu entering on two cpus): an interleaving that cannot happen
+// proves nothing, and neither does anything after it.
+//
+// Stalls (spec v2 §0.4): a counterexample reports the least stall with which
+// a stale access can be reached, so the figure does not depend on search
+// order. The search first runs unbounded (or within `--max-stall`), then
+// searches again with the stall bounded at 0, 1, … below the stall of what it
+// found; the first bound that still finds one is the least. Bounded searches
+// count each lane's stall in the state and run without the reduction (taking
+// a step early can lengthen another lane's stall).
 
 import type { KernelName } from '../language/ast';
 import type { Scenario } from '../language/checker';
-import { type Chooser, type LaneState, Simulation, roundRobin, variantFor } from '../machine/simulation';
+import { type Chooser, type LaneState, Simulation, StallBeyondLimit, roundRobin, variantFor } from '../machine/simulation';
 import type { MachineState } from '../machine/state';
-import type { RunResult } from '../machine/trace';
+import type { RunResult, RuntimeError } from '../machine/trace';
 import type { Op } from '../machine/kernel';
 import { independentLane } from './independence';
 
@@ -28,14 +36,23 @@ export type Schedule = number[];
 
 export interface ExploreResult {
   kernel: string;
-  /** A schedule whose run has a stale access, with that run, if any exists. */
+  /** A schedule whose run has a stale access, with that run (its `stall` the least found), if any exists. */
   counterexample?: { schedule: Schedule; run: RunResult };
-  /** Complete runs (and runs cut short at a state already explored). */
+  /** Complete runs (and runs cut short at a state already explored), over every search made. */
   schedules: number;
-  /** Distinct states (between micro-steps) at which the search chose between lanes. */
+  /** Distinct states (between micro-steps) at which the first search chose between lanes. */
   states: number;
-  /** The search stopped at `limit` states without a verdict. */
+  /** A bound (states or time) stopped the search before a verdict. */
   truncated: boolean;
+  /** What stopped it, when truncated. */
+  stoppedBy?: 'states' | 'time';
+  /** The stall bound the search ran under (`--max-stall`), or null: unbounded. */
+  maxStall: number | null;
+  /**
+   * Every schedule explored ended in a runtime error (a deadlock, say): the
+   * scenario cannot run at all. The first such error.
+   */
+  error?: RuntimeError;
 }
 
 class Pruned {}
@@ -47,17 +64,65 @@ const PROGRESS_EVERY = 1000;
 export interface ExploreOptions {
   /** Stop (truncated) after this many distinct states. */
   limit?: number;
+  /** Stop (truncated) after this many milliseconds. */
+  maxTime?: number;
+  /** Only schedules whose stall is at most this many micro-steps (spec v2 §0.4). */
+  maxStall?: number;
   onProgress?: ExploreProgress;
   /** Partial-order reduction (independence.ts); off only to check it. */
   reduce?: boolean;
 }
 
-export function explore(scenario: Scenario, override?: KernelName, { limit = 1_000_000, onProgress, reduce = true }: ExploreOptions = {}): ExploreResult {
+interface SearchResult {
+  found?: Schedule;
+  schedules: number;
+  states: number;
+  stoppedBy?: 'states' | 'time';
+  /** Schedules that ran to the end without a runtime error. */
+  completed: number;
+  firstError?: RuntimeError;
+}
+
+export function explore(scenario: Scenario, override?: KernelName, options: ExploreOptions = {}): ExploreResult {
+  const variant = variantFor(scenario, override);
+  const { limit = 1_000_000, maxTime, maxStall, onProgress, reduce = true } = options;
+  const deadline = maxTime === undefined ? Infinity : Date.now() + maxTime;
+  const search = (bound: number | undefined, progress?: ExploreProgress) =>
+    searchSchedules(scenario, override, { limit, deadline, bound, reduce: reduce && bound === undefined, onProgress: progress });
+  const first = search(maxStall, onProgress);
+  const result: ExploreResult = { kernel: variant.name, schedules: first.schedules, states: first.states, truncated: false, maxStall: maxStall ?? null };
+  if (!first.found) {
+    if (first.stoppedBy) return { ...result, truncated: true, stoppedBy: first.stoppedBy };
+    if (first.completed === 0 && first.firstError) result.error = first.firstError;
+    return result;
+  }
+  let schedule = first.found;
+  let run = runSchedule(scenario, schedule, override);
+  // the least stall: bounded searches below the stall of what was found
+  for (let bound = 0; bound < run.stall.steps && Date.now() < deadline; bound++) {
+    const tighter = search(bound);
+    result.schedules += tighter.schedules;
+    if (tighter.found) {
+      schedule = tighter.found;
+      run = runSchedule(scenario, schedule, override);
+      break;
+    }
+    if (tighter.stoppedBy) break; // the bound cut it short: keep what was found
+  }
+  result.counterexample = { schedule, run };
+  return result;
+}
+
+function searchSchedules(
+  scenario: Scenario,
+  override: KernelName | undefined,
+  o: { limit: number; deadline: number; bound: number | undefined; reduce: boolean; onProgress?: ExploreProgress },
+): SearchResult {
   const variant = variantFor(scenario, override);
   const seen = new Set<string>();
   const events = new EventIds();
   let prefix: number[] = []; // indices into `ready` at each decision
-  let schedules = 0;
+  const r: SearchResult = { schedules: 0, states: 0, completed: 0 };
   // everything before the first block runs one way only: run it once, and start each schedule after it
   const firstBlock = Math.max(0, scenario.program.findIndex((item) => item.kind === 'concurrently'));
   const setup = new Simulation(scenario, variant, { record: false, explain: false });
@@ -66,12 +131,13 @@ export function explore(scenario: Scenario, override?: KernelName, { limit = 1_0
   for (;;) {
     const taken: { pick: number; options: number; cpu: number }[] = [];
     const sim = Simulation.resume(scenario, start, { explain: false });
+    sim.stallLimit = o.bound;
     const chooser = (): Chooser => (ready, lanes) => {
       // an interleaving with a runtime error cannot happen: nothing after it can be a counterexample
       if (sim.errors.length > start.errors) throw new Pruned();
       const at = taken.length;
       if (ready.length === 1) return 0; // no decision
-      if (at >= prefix.length && reduce) {
+      if (at >= prefix.length && o.reduce) {
         // a step no other lane can interfere with: taken now, without branching (recorded, for replay)
         const only = independentLane(ready, lanes, sim.state, variant);
         if (only >= 0) {
@@ -80,34 +146,35 @@ export function explore(scenario: Scenario, override?: KernelName, { limit = 1_0
         }
       }
       if (at >= prefix.length) {
-        const key = stateKey(sim.state, lanes, sim.lastOutcome ?? '', events);
+        const key = stateKey(sim.state, lanes, sim.lastOutcome ?? '', events, o.bound !== undefined);
         if (seen.has(key)) throw new Pruned();
         seen.add(key);
-        if (seen.size >= limit) throw new Pruned();
+        if (seen.size >= o.limit) throw new Pruned();
       }
       const pick = at < prefix.length ? prefix[at] : 0;
       taken.push({ pick, options: ready.length, cpu: ready[pick].cpu });
       return pick;
     };
+    let finished = false;
     try {
       sim.runFrom(firstBlock, chooser);
+      finished = true;
     } catch (e) {
-      if (!(e instanceof Pruned)) throw e;
+      if (!(e instanceof Pruned) && !(e instanceof StallBeyondLimit)) throw e;
     }
-    schedules++;
-    if (onProgress && schedules % PROGRESS_EVERY === 0) onProgress(schedules, seen.size);
-    // a run cut short at an explored state may still have read a stale entry
-    // before it; a run with a runtime error (say, one vcpu entering on two
-    // cpus at once) is an interleaving that cannot happen, and proves nothing
-    if (sim.errors.length === 0 && sim.accesses.some((a) => a.outcome === 'stale')) {
-      // the search runs record nothing; replay the schedule with the full trace
-      const schedule = taken.map((t) => t.cpu);
-      return { kernel: variant.name, counterexample: { schedule, run: runSchedule(scenario, schedule, variant.name) }, schedules, states: seen.size, truncated: false };
-    }
-    if (seen.size >= limit) return { kernel: variant.name, schedules, states: seen.size, truncated: true };
+    r.schedules++;
+    r.states = seen.size;
+    if (o.onProgress && r.schedules % PROGRESS_EVERY === 0) o.onProgress(r.schedules, seen.size);
+    const errors = sim.errors.length - start.errors;
+    if (errors > 0) r.firstError ??= sim.errors[start.errors];
+    else if (finished) r.completed++;
+    // a run cut short at an explored state may still have read a stale entry before it
+    if (errors === 0 && sim.accesses.some((a) => a.outcome === 'stale')) return { ...r, found: taken.map((t) => t.cpu) };
+    if (seen.size >= o.limit) return { ...r, stoppedBy: 'states' };
+    if (Date.now() >= o.deadline) return { ...r, stoppedBy: 'time' };
     let k = taken.length - 1;
     while (k >= 0 && taken[k].pick + 1 >= taken[k].options) k--;
-    if (k < 0) return { kernel: variant.name, schedules, states: seen.size, truncated: false };
+    if (k < 0) return r;
     prefix = [...taken.slice(0, k).map((t) => t.pick), taken[k].pick + 1];
   }
 }
@@ -150,10 +217,10 @@ function opKey(op: Op, events: EventIds): string {
   return key;
 }
 
-function stateKey(state: MachineState, lanes: readonly LaneState[], lastOutcome: string, events: EventIds): string {
+function stateKey(state: MachineState, lanes: readonly LaneState[], lastOutcome: string, events: EventIds, stalls: boolean): string {
   const parts: string[] = [lastOutcome, String(state.nextFrame)];
   for (const tlb of state.tlbs) parts.push([...tlb.values()].map((e) => `${e.lpid}/${e.pid}/${e.page}=${e.frame}`).sort().join(','));
-  for (const c of state.cpus) parts.push(`${c.vcpu ?? ''}${c.inGuest ? '+' : '-'}${c.lpidr}/${c.pidr}`);
+  for (const c of state.cpus) parts.push(`${c.vcpu ?? ''}${c.inGuest ? '+' : '-'}${c.irqsOff ? '!' : ''}${c.lpidr}/${c.pidr}/${c.ipiWait}/${c.ipisPending}`);
   for (const g of state.guests.values()) {
     parts.push(g.needTlbFlush.map(Number).join('') + g.cpuInGuest.map(Number).join(''));
     for (const v of g.vcpus) parts.push(`${v.cpu},${v.prevCpu},${v.task ?? ''}`);
@@ -164,7 +231,8 @@ function stateKey(state: MachineState, lanes: readonly LaneState[], lastOutcome:
   for (const l of lanes) {
     const ops = l.pending.map((op) => opKey(op, events));
     const todo = l.events.map((e) => (e.kind === 'reentry' ? `re:${e.ops.map((op) => opKey(op, events)).join(';')}` : `#${events.of(e)}`));
-    parts.push(`${l.cpu}[${ops.join(';')}][${todo.join(';')}]`);
+    // under a stall bound, how long a lane has waited decides what may follow
+    parts.push(`${l.cpu}${stalls ? `~${l.stall}` : ''}[${ops.join(';')}][${todo.join(';')}]`);
   }
   return parts.join('\n');
 }

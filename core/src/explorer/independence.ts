@@ -19,7 +19,7 @@
 import type { Op } from '../machine/kernel';
 import type { LaneState } from '../machine/simulation';
 import type { MachineState } from '../machine/state';
-import { type KernelVariant, groupMembers, representative } from '../machine/variants';
+import { type KernelVariant, groupMembers, markedBits, representative } from '../machine/variants';
 
 /**
  * What a step may read or write, as parts of a key: `cpu 3`, `vcpu vm.vcpu0`,
@@ -39,21 +39,27 @@ function stepTouches(op: Op, state: MachineState, variant: KernelVariant): Touch
       // the step itself reads and sets the vcpu's prev_cpu; the radix_flush_cpu it may add is its lane's
       return [['vcpu', op.vcpu]];
     case 'radix_flush_cpu': {
-      // sets the old core's bit, reads which of its threads are in the guest; the IPIs it adds are its lane's
+      // sets the old core's bit(s), reads which of its threads are in the guest; the IPIs it adds are its lane's
       const g = guestOfVcpu(op.vcpu);
-      const group = variant.movementGroup!;
-      return [['ntf', g, representative(t, op.prevCpu, group)], ...groupMembers(t, op.prevCpu, group).map((c): Touch => ['cig', g, c])];
+      return [...markedBits(t, variant, op.prevCpu).map((b): Touch => ['ntf', g, b]), ...groupMembers(t, op.prevCpu, variant.grouping!).map((c): Touch => ['cig', g, c])];
     }
     case 'exit':
     case 'start_thread':
       return [['cpu', op.cpu], ['vcpu', op.vcpu], ['cig', guestOfVcpu(op.vcpu), op.cpu]];
-    case 'hv_entry':
-      return [['cpu', op.cpu], ['vcpu', op.vcpu], ['ntf', guestOfVcpu(op.vcpu), representative(t, op.cpu, variant.entryBit)]];
+    case 'hv_entry': {
+      // v5.17 reads every bit of its TLB domain ("all set → sweep")
+      const g = guestOfVcpu(op.vcpu);
+      const bits = variant.sweepOnlyIfAllSet ? groupMembers(t, op.cpu, variant.grouping!) : [representative(t, op.cpu, variant.entryBit)];
+      return [['cpu', op.cpu], ['vcpu', op.vcpu], ...bits.map((b): Touch => ['ntf', g, b])];
+    }
     case 'flush_set':
       return [['tlb', t.tlbDomainOf(op.cpu), op.set]];
     case 'clear_bit':
       return [['ntf', op.guest, op.bit]];
+    case 'ptesync':
+      return [['cpu', op.cpu]];
     case 'enter_guest':
+      // it also takes the IPIs pending on this cpu (releasing their senders, which only wait)
       return [['cpu', op.cpu], ['vcpu', op.vcpu]];
     default:
       return undefined;

@@ -39,7 +39,7 @@ export interface PlaceRef {
   range: Range;
 }
 
-export type KernelName = 'buggy' | 'early-clear' | 'fixed' | 'fixed-smt8';
+export type KernelName = 'buggy' | 'early-clear' | 'fixed' | 'v5.2' | 'fixed-smt8' | 'v5.17';
 export type Outcome = 'hit' | 'miss' | 'fault' | 'stale';
 export type InvalidationForm = 'tlbiel' | 'tlbie' | 'none';
 export type Mmu = 'radix' | 'hpt';

@@ -20,8 +20,9 @@ export class NotableSteps {
   readonly steps: NotableStep[] = [];
   /** `guest@domain` → the moves that left the domain. */
   private readonly movesFrom = new Map<string, NotableStep[]>();
-  /** `guest@domain` → the clears before a sweep there. */
+  /** `guest@domain` → the clears before a sweep there, and (v5.17) the entries that only ptesync'd. */
   private readonly earlyIn = new Map<string, NotableStep[]>();
+  private readonly ptesyncIn = new Map<string, NotableStep[]>();
   /** guest → its clears after a sweep that a move overlapped. */
   private readonly clearsOf = new Map<string, NotableStep[]>();
   /** guest → the step of its last move between TLB domains. */
@@ -43,7 +44,7 @@ export class NotableSteps {
   /** Keeps what of step `index` explanations may read. */
   note(index: number, { move, entryTest, clear }: StepRecords): void {
     if (move && this.domainOf(move.from) !== this.domainOf(move.to)) this.add({ index, move });
-    if (entryTest?.clearedBeforeFlush) this.add({ index, entryTest });
+    if (entryTest?.clearedBeforeFlush || entryTest?.action === 'ptesync') this.add({ index, entryTest });
     if (clear && (this.lastMoveAt.get(clear.guest) ?? -1) > clear.test.step) this.add({ index, clear });
   }
 
@@ -53,7 +54,7 @@ export class NotableSteps {
       append(this.movesFrom, `${step.move.guest}@${this.domainOf(step.move.from)}`, step);
       this.lastMoveAt.set(step.move.guest, step.index);
     }
-    if (step.entryTest) append(this.earlyIn, `${step.entryTest.guest}@${this.domainOf(step.entryTest.cpu)}`, step);
+    if (step.entryTest) append(step.entryTest.action === 'ptesync' ? this.ptesyncIn : this.earlyIn, `${step.entryTest.guest}@${this.domainOf(step.entryTest.cpu)}`, step);
     if (step.clear) append(this.clearsOf, step.clear.guest, step);
   }
 
@@ -67,12 +68,18 @@ export class NotableSteps {
     return lastAfter(this.earlyIn.get(`${guest}@${domain}`), after);
   }
 
-  /** The first clear of `bit` after `move` by a sweep that began before it: the clear that erased its request. */
+  /** The last entry in `domain` by `guest` after step `after` that found its own bit set but not all: a ptesync, no sweep (v5.17). */
+  lastPtesyncIn(guest: string, domain: number, after: number): NotableStep | undefined {
+    return lastAfter(this.ptesyncIn.get(`${guest}@${domain}`), after);
+  }
+
+  /** The first clear of a bit `move` set, after it, by an entry whose test came before it: the clear that erased its request. */
   clearErasing(move: NotableStep): NotableStep | undefined {
     const clears = this.clearsOf.get(move.move!.guest) ?? [];
+    const bits = move.move!.markedBits ?? [];
     for (let i = firstAfter(clears, move.index); i < clears.length; i++) {
       const c = clears[i].clear!;
-      if (c.test.step < move.index && c.bit === move.move!.markedBit) return clears[i];
+      if (c.test.step < move.index && bits.includes(c.bit)) return clears[i];
     }
     return undefined;
   }
@@ -141,10 +148,20 @@ export function explainStale(sim: Simulation, access: AccessRecord): string {
     parts.push(
       `cpu${early.entryTest!.cpu} cleared need_tlb_flush[${early.entryTest!.bit}] before its sweep (${sim.variant.name}) and had swept ${swept} but not set ${entry.set} yet; cpu${access.cpu} found the bit clear and entered without flushing`,
     );
+  } else if (lost && lost.clear!.test.action === 'ptesync') {
+    const c = lost.clear!;
+    parts.push(
+      `when ${leftBy.vcpu} left, radix_flush_cpu set need_tlb_flush[${leftBy.markedBits!.join(', ')}] while cpu${c.cpu} was between its entry test and its clear (it had found its own bit ${c.bit} set but bit ${c.test.clearBit} clear: ptesync only, no sweep); cpu${c.cpu} then cleared its own bit ${c.bit}, so every later entry found "not all set" and only did a ptesync: nobody swept for the new request (domain notes S17)`,
+    );
   } else if (lost) {
     const c = lost.clear!;
     parts.push(
       `need_tlb_flush[${c.bit}] was set again when ${leftBy.vcpu} left, while cpu${c.cpu} was still sweeping from an earlier request; cpu${c.cpu} then cleared the bit at the end of its sweep, which had passed set ${entry.set} before the entry was filled, so the new request was lost (domain notes S15)`,
+    );
+  } else if (sim.notable.lastPtesyncIn(entry.guest, domain, lastMove.index)) {
+    const p = sim.notable.lastPtesyncIn(entry.guest, domain, lastMove.index)!.entryTest!;
+    parts.push(
+      `need_tlb_flush[${leftBy.markedBits!.join(', ')}] were set when ${leftBy.vcpu} left, but cpu${p.cpu} found its own bit ${p.bit} set and bit ${p.clearBit} clear: ptesync only, no sweep (${sim.variant.name} sweeps only when every bit of the TLB domain is set)`,
     );
   } else {
     parts.push(`need_tlb_flush[${leftBy.markedBit}] was set when ${leftBy.vcpu} left, but no entry on ${dname} swept set ${entry.set} before this access`);

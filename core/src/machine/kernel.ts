@@ -11,7 +11,7 @@ import { vcpuName } from '../language/ast';
 import type { Scenario } from '../language/checker';
 import { type Change, type GuestState, type MachineState, type PageState, type TaskState, type TlbEntry, type VcpuState, tlbKey } from './state';
 import { type AccessRecord, type ClearRecord, type EntryTestRecord, type FlushRecord, type Frame, type MoveRecord, type StepRecords, flat } from './trace';
-import { type KernelVariant, groupMembers, representative } from './variants';
+import { type KernelVariant, groupMembers, markedBits, representative } from './variants';
 
 interface OpBase {
   /** The acting hardware thread. */
@@ -25,10 +25,15 @@ export type Op = OpBase &
     | { op: 'exit'; vcpu: string; why: 'move' | 'stop' | 'preempt' | 'reenter' }
     | { op: 'prepare'; vcpu: string; reentry: boolean }
     | { op: 'radix_flush_cpu'; vcpu: string; prevCpu: number }
-    | { op: 'ipi'; target: number; guest: string }
+    /** smp_call_function_single(target, …, wait=1): the send, in the mover's lane (`cpu`). */
+    | { op: 'ipi'; target: number; guest: string; why: 'flush' | 'migrate-away' }
+    /** The target (`cpu`) takes the IPIs sent to it: out of the guest, and back in. */
+    | { op: 'ipi_take' }
     | { op: 'start_thread'; vcpu: string; reentry: boolean }
     | { op: 'hv_entry'; vcpu: string; reentry: boolean }
     | { op: 'flush_set'; guest: string; set: number; bit: number }
+    /** v5.17: own bit set but not every bit of the TLB domain: no sweep, a ptesync only. */
+    | { op: 'ptesync'; guest: string; bit: number }
     | { op: 'clear_bit'; guest: string; bit: number }
     | { op: 'enter_guest'; vcpu: string; reentry: boolean }
     | { op: 'event'; event: Exclude<SimpleEvent, { kind: 'run' | 'expect-outcome' | 'expect-tlb' | 'expect-flush' }> }
@@ -51,15 +56,18 @@ export class StepOutcome implements StepRecords {
   text = '';
   /** The ops that follow, to be copied before the next step (the kernel reuses the array). */
   follow: Op[] = NO_OPS;
-  /** An IPI'd thread's trip out of the guest and back in (the scheduler places it). */
-  reentry: { cpu: number; ops: Op[] } | undefined = undefined;
+  /**
+   * A cpu in guest mode was sent an IPI: taking it is that cpu's next action
+   * (the scheduler places an `ipi_take` op; the sender waits for it).
+   */
+  take: number | undefined = undefined;
   /** A runtime error: the event could not happen (inside concurrently blocks). */
   error: string | undefined = undefined;
   /** The rest of this event's micro-steps cannot happen: drop them. */
   abort = false;
   access: AccessRecord | undefined = undefined;
   /** Recorded runs only, like `flush`: what only the debugger and reports show. */
-  ipi: { from: number; to: number } | undefined = undefined;
+  ipi: StepRecords['ipi'] = undefined;
   move: MoveRecord | undefined = undefined;
   entryTest: EntryTestRecord | undefined = undefined;
   flush: FlushRecord | undefined = undefined;
@@ -69,7 +77,7 @@ export class StepOutcome implements StepRecords {
   reset(): void {
     this.text = '';
     this.follow = NO_OPS;
-    this.reentry = this.error = undefined;
+    this.take = this.error = undefined;
     this.abort = false;
     this.access = this.ipi = this.move = this.entryTest = this.flush = this.clear = undefined;
   }
@@ -179,6 +187,33 @@ export class Kernel {
     c.inGuest = to;
   }
 
+  private setIrqsOff(cpu: number, to: boolean): void {
+    const c = this.state.cpus[cpu];
+    if (c.irqsOff === to) return;
+    this.changes?.push({ kind: 'cpu-irqs', cpu, from: c.irqsOff, to });
+    c.irqsOff = to;
+  }
+
+  private setIpi(cpu: number, field: 'ipiWait' | 'ipisPending', to: number): void {
+    const c = this.state.cpus[cpu];
+    if (c[field] === to) return;
+    this.changes?.push({ kind: 'cpu-ipi', cpu, field, from: c[field], to });
+    c[field] = to;
+  }
+
+  /** `target` takes every IPI sent to it: their senders stop waiting. Returns the first sender. */
+  private takeIpis(target: number): number {
+    let first = -1;
+    const cpus = this.state.cpus;
+    for (let c = 0; c < cpus.length && cpus[target].ipisPending > 0; c++) {
+      if (cpus[c].ipiWait !== target) continue;
+      if (first < 0) first = c;
+      this.setIpi(c, 'ipiWait', -1);
+      this.setIpi(target, 'ipisPending', cpus[target].ipisPending - 1);
+    }
+    return first;
+  }
+
   private setPte(task: string, page: string, to: PageState): void {
     const pages = this.state.tasks.get(task)!.pages;
     this.changes?.push({ kind: 'pte', task, page, from: pages.get(page)!, to });
@@ -273,11 +308,13 @@ export class Kernel {
   }
 
   /**
-   * A vcpu runs on one cpu at a time. Inside a `concurrently` block another
-   * lane can take a vcpu away in the middle of an entry path: an IPI'd
-   * re-entry then has nothing left to enter (it stops quietly); a `run` of
-   * the same vcpu in two lanes at once is a mistake in the scenario (a
-   * runtime error). Either way the rest of this entry path is dropped.
+   * A vcpu runs on one cpu at a time. Inside a `concurrently` block a `run`
+   * or `stop` of a vcpu that is entering elsewhere waits for that entry to
+   * finish (spec v2), but a vcpu can still be taken away before its entry
+   * starts: an IPI'd re-entry then has nothing left to enter (it stops
+   * quietly); a `run` of the same vcpu in two lanes at once is a mistake in
+   * the scenario (a runtime error). Either way the rest of this entry path
+   * is dropped, and a thread that had disabled interrupts enables them.
    */
   private takenAway(op: Extract<Op, { op: 'prepare' | 'start_thread' | 'hv_entry' | 'enter_guest' }>): StepOutcome | undefined {
     const at = this.vcpu(op.vcpu).cpu;
@@ -285,9 +322,16 @@ export class Kernel {
     if (before ? at < 0 || at === op.cpu : at === op.cpu) return undefined;
     const where = at < 0 ? 'has left it' : `is on cpu${at} now`;
     this.out.abort = true;
+    this.leaveIrqsOff(op.cpu);
     if (op.reentry) return this.said(this.recording ? `cpu${op.cpu}: ${op.vcpu} ${where}: nothing to re-enter` : '');
     this.out.error = `${op.vcpu} cannot enter on cpu${op.cpu}: it ${where} (a vcpu runs on one cpu at a time)`;
     return this.said(this.out.error);
+  }
+
+  /** Interrupts back on: the IPIs the thread held off are taken now, with nothing to exit. */
+  private leaveIrqsOff(cpu: number): void {
+    this.setIrqsOff(cpu, false);
+    if (this.state.cpus[cpu].ipisPending > 0) this.takeIpis(cpu);
   }
 
   /** The result of the step being executed (see StepOutcome). */
@@ -318,21 +362,30 @@ export class Kernel {
       case 'radix_flush_cpu':
         return this.radixFlushCpu(op);
       case 'ipi':
-        return this.ipi(op);
+        return this.sendIpi(op);
+      case 'ipi_take':
+        return this.ipiTake(op);
       case 'start_thread':
         return this.takenAway(op) ?? this.kvmppcStartThread(op.vcpu, op.cpu);
       case 'hv_entry':
         return this.takenAway(op) ?? this.kvmppcHvEntry(op);
       case 'flush_set':
         return this.flushSet(op);
+      case 'ptesync':
+        return this.said(
+          this.recording
+            ? `cpu${op.cpu}: ptesync only: need_tlb_flush[${op.bit}] of ${op.guest} is set, but not every bit of ${this.domainName(op.cpu)} (another thread has swept since the request)`
+            : '',
+        );
       case 'clear_bit': {
         this.setBit(op.guest, 'needTlbFlush', op.bit, false);
         const test = this.sweeping.get(op.cpu)!;
         this.out.clear = { guest: op.guest, cpu: op.cpu, bit: op.bit, test };
-        return this.said(this.recording ? `cpu${op.cpu}: clear need_tlb_flush[${op.bit}] of ${op.guest}, after the flush` : '');
+        const after = test.action === 'sweep' ? 'after the flush' : 'after the ptesync';
+        return this.said(this.recording ? `cpu${op.cpu}: clear need_tlb_flush[${op.bit}] of ${op.guest}, ${after}` : '');
       }
       case 'enter_guest':
-        return this.takenAway(op) ?? this.enterGuest(op.vcpu, op.cpu);
+        return this.takenAway(op) ?? this.enterGuest(op);
       case 'event':
         return this.guestEvent(op.event);
     }
@@ -342,11 +395,7 @@ export class Kernel {
   private exitGuest(vcpu: string, cpu: number, why: 'move' | 'stop' | 'preempt' | 'reenter'): StepOutcome {
     const v = this.vcpu(vcpu);
     if (v.cpu !== cpu) return this.said(this.recording ? `cpu${cpu}: ${vcpu} is not running there; nothing to exit` : '');
-    const g = this.guestOf(vcpu);
-    this.setBit(g.name, 'cpuInGuest', cpu, false);
-    this.setCpuMode(cpu, false);
-    this.setCpu(cpu, 'lpidr', 0);
-    this.setCpu(cpu, 'pidr', 0);
+    const g = this.leaveGuest(vcpu, cpu);
     if (why !== 'reenter') {
       this.setCpuVcpu(cpu, undefined);
       this.setVcpu(vcpu, 'cpu', -1);
@@ -355,12 +404,23 @@ export class Kernel {
     return this.said(this.recording ? `cpu${cpu}: ${vcpu} ${what}; cpu_in_guest[${cpu}] of ${g.name} cleared` : '');
   }
 
+  /** The exit half every way out of the guest shares: cpu_in_guest cleared, host LPID and PID back. */
+  private leaveGuest(vcpu: string, cpu: number): GuestState {
+    const g = this.guestOf(vcpu);
+    this.setBit(g.name, 'cpuInGuest', cpu, false);
+    this.setCpuMode(cpu, false);
+    this.leaveIrqsOff(cpu);
+    this.setCpu(cpu, 'lpidr', 0);
+    this.setCpu(cpu, 'pidr', 0);
+    return g;
+  }
+
   /** kvmppc_prepare_radix_vcpu(): the movement check a29ebeaf added. */
   private kvmppcPrepareRadixVcpu(op: Extract<Op, { op: 'prepare' }>): StepOutcome {
     const v = this.vcpu(op.vcpu);
     const g = this.guestOf(op.vcpu);
     const t = this.state.topology;
-    const group = this.variant.movementGroup;
+    const group = this.variant.grouping;
     const prev = v.prevCpu;
     if (!group) {
       // before a29ebeaf there is no prev_cpu: a move is not noticed at all
@@ -379,60 +439,108 @@ export class Kernel {
     const sameGroup = representative(t, prev, group) === representative(t, op.cpu, group);
     const moved = t.tlbDomainOf(prev) !== t.tlbDomainOf(op.cpu);
     const move: MoveRecord = { guest: g.name, vcpu: op.vcpu, from: prev, to: op.cpu };
+    this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
+    this.out.move = move;
+    const follow = this.follows();
     if (sameGroup) {
       if (moved) {
         move.unmarkedBecause = `cpu${prev} and cpu${op.cpu} count as one core for ${this.variant.name} (same first thread, cpu${representative(t, prev, group)}), although they use different TLBs (${this.domainName(prev)}, ${this.domainName(op.cpu)})`;
       }
-      this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
-      this.out.move = move;
-      return this.said(this.recording ? `${prepareCall(op)}: cpu${prev} → cpu${op.cpu}, same core: prev_cpu := ${op.cpu}, no flush` : '');
+      // v5.17: a same-core move still IPIs the old cpu (do_migrate_away_vcpu)
+      if (this.variant.migrateAwayIpi) follow.push(this.migrateAway(op, prev));
+      const away = this.variant.migrateAwayIpi ? `, do_migrate_away_vcpu on cpu${prev}` : '';
+      return this.said(this.recording ? `${prepareCall(op)}: cpu${prev} → cpu${op.cpu}, same core: prev_cpu := ${op.cpu}, no flush${away}` : '', follow);
     }
-    this.setVcpu(op.vcpu, 'prevCpu', op.cpu);
-    move.markedBit = representative(t, prev, group);
-    this.out.move = move;
-    const follow = this.follows();
+    const bits = markedBits(t, this.variant, prev);
+    move.markedBit = bits[0];
+    move.markedBits = bits;
     follow.push({ op: 'radix_flush_cpu', vcpu: op.vcpu, prevCpu: prev, cpu: op.cpu, line: op.line, frames: this.callee(op.frames, op.line, 'radix_flush_cpu', 'radix_flush_cpu') });
     return this.said(this.recording ? `${prepareCall(op)}: cpu${prev} → cpu${op.cpu}, another core: radix_flush_cpu(cpu${prev}); prev_cpu := ${op.cpu}` : '', follow);
   }
 
+  /** v5.17's waiting cross-call to the cpu a vcpu leaves (do_migrate_away_vcpu: tlbsync/ptesync there). */
+  private migrateAway(op: { vcpu: string; cpu: number; line: number; frames: Frame[] }, prev: number): Op {
+    const frames = this.recording ? this.callee(op.frames, op.line, `smp_call_function_single(cpu${prev}, do_migrate_away_vcpu)`, 'do_migrate_away_vcpu') : NO_FRAMES;
+    return { op: 'ipi', target: prev, guest: this.guestOf(op.vcpu).name, why: 'migrate-away', cpu: op.cpu, line: op.line, frames };
+  }
+
   /**
-   * radix_flush_cpu(): mark the old core, then (after the barrier) IPI each
-   * of its threads that is in this guest, waiting for each (wait=1).
+   * radix_flush_cpu(): mark the old core (v5.17: every thread of its TLB
+   * domain), then, after the barrier, read cpu_in_guest once and IPI each of
+   * its threads in this guest, waiting for each (wait=1).
    */
   private radixFlushCpu(op: Extract<Op, { op: 'radix_flush_cpu' }>): StepOutcome {
     const g = this.guestOf(op.vcpu);
-    const group = this.variant.movementGroup!;
     const t = this.state.topology;
-    const bit = representative(t, op.prevCpu, group);
-    this.setBit(g.name, 'needTlbFlush', bit, true);
+    const bits = markedBits(t, this.variant, op.prevCpu);
+    for (const bit of bits) this.setBit(g.name, 'needTlbFlush', bit, true);
     const targets: number[] = [];
     const follow = this.follows();
-    for (const target of groupMembers(t, op.prevCpu, group)) {
+    for (const target of groupMembers(t, op.prevCpu, this.variant.grouping!)) {
       if (!g.cpuInGuest[target] || target === op.cpu) continue;
       const frames = this.recording ? this.callee(op.frames, op.line, `smp_call_function_single(cpu${target})`, 'smp_call_function_single') : NO_FRAMES;
       targets.push(target);
-      follow.push({ op: 'ipi', target, guest: g.name, cpu: op.cpu, line: op.line, frames });
+      follow.push({ op: 'ipi', target, guest: g.name, why: 'flush', cpu: op.cpu, line: op.line, frames });
     }
+    if (this.variant.migrateAwayIpi) follow.push(this.migrateAway(op, op.prevCpu));
     if (!this.recording) return this.said('', follow);
     const whom = targets.length ? `IPI ${targets.map((c) => `cpu${c}`).join(', ')}` : `no thread of ${this.domainName(op.prevCpu)} is in ${g.name}, no IPI`;
-    return this.said(`radix_flush_cpu: set need_tlb_flush[${bit}] of ${g.name}, ${whom}`, follow);
+    const marked = bits.length === 1 ? `need_tlb_flush[${bits[0]}]` : `need_tlb_flush[${bits.join(', ')}]`;
+    return this.said(`radix_flush_cpu: set ${marked} of ${g.name}, ${whom}`, follow);
   }
 
-  /** The flush IPI: the target leaves the guest, runs the empty cross-call, and re-enters. */
-  private ipi(op: Extract<Op, { op: 'ipi' }>): StepOutcome {
-    const cpu = this.state.cpus[op.target];
-    const vcpu = cpu.vcpu;
-    this.setBit(op.guest, 'cpuInGuest', op.target, false);
-    this.setCpuMode(op.target, false);
+  /**
+   * The send of smp_call_function_single(target, …, wait=1). A target in
+   * guest mode takes it as its next step; one in its interrupts-off entry
+   * path takes it at its guest entry; either way the sender waits for the
+   * take. A target in neither (idle, or gone meanwhile) takes it at once.
+   */
+  private sendIpi(op: Extract<Op, { op: 'ipi' }>): StepOutcome {
+    const target = this.state.cpus[op.target];
+    const what = op.why === 'flush' ? 'IPI' : 'do_migrate_away_vcpu IPI';
+    if (!target.inGuest && !target.irqsOff) {
+      if (this.recording) this.out.ipi = { from: op.cpu, to: op.target, take: 'in-send' };
+      return this.said(this.recording ? `${what} cpu${op.target}: not in a guest, it runs the cross-call at once; nothing re-enters` : '');
+    }
+    this.setIpi(op.target, 'ipisPending', target.ipisPending + 1);
+    this.setIpi(op.cpu, 'ipiWait', op.target);
     if (this.recording) this.out.ipi = { from: op.cpu, to: op.target };
-    if (!vcpu) return this.said(this.recording ? `IPI cpu${op.target}: idle, nothing re-enters` : '');
-    // the re-entry nests under radix_flush_cpu, beside (not under) the IPI frame
-    const base = this.recording ? this.callee(op.frames.slice(0, -1), op.line, `IPI cpu${op.target}: ${vcpu} re-enters`) : NO_FRAMES;
-    this.out.reentry = { cpu: op.target, ops: this.entryPath(vcpu, op.target, op.line, base, true) };
-    return this.said(this.recording ? `IPI cpu${op.target}: ${vcpu} leaves the guest and re-enters (cpu_in_guest[${op.target}] cleared)` : '');
+    if (target.inGuest) {
+      this.out.take = op.target;
+      return this.said(this.recording ? `${what} cpu${op.target} sent: ${target.vcpu} will exit to take it; cpu${op.cpu} waits (wait=1)` : '');
+    }
+    return this.said(
+      this.recording ? `${what} cpu${op.target} sent: cpu${op.target} is in its entry path with interrupts off and takes it at its guest entry; cpu${op.cpu} waits (wait=1)` : '',
+    );
   }
 
-  /** kvmppc_start_thread(): hand the vcpu to the thread, set it in cpu_in_guest. */
+  /** The IPI'd thread takes the interrupt: it leaves the guest, runs the cross-call, and re-enters. */
+  private ipiTake(op: Extract<Op, { op: 'ipi_take' }>): StepOutcome {
+    const cpu = this.state.cpus[op.cpu];
+    const vcpu = cpu.vcpu;
+    const sender = this.takeIpis(op.cpu);
+    if (this.recording) this.out.ipi = { from: sender, to: op.cpu, take: 'take' };
+    if (!vcpu || !cpu.inGuest) return this.said(this.recording ? `cpu${op.cpu} takes the IPI: no longer in the guest, nothing re-enters` : '');
+    const g = this.leaveGuest(vcpu, op.cpu);
+    return this.said(
+      this.recording ? `cpu${op.cpu} takes the IPI: ${vcpu} leaves the guest (cpu_in_guest[${op.cpu}] of ${g.name} cleared) and re-enters` : '',
+      this.reentry(vcpu, op),
+    );
+  }
+
+  /** The step in which `target` takes the IPI that `send` sent it (placed by the simulation). */
+  takeOp(send: Op, target: number): Op {
+    const frames = this.recording ? this.callee(send.frames.slice(0, -1), send.line, `IPI cpu${target} taken`, 'smp_call_function_single') : NO_FRAMES;
+    return { op: 'ipi_take', cpu: target, line: send.line, frames };
+  }
+
+  /** The entry path again, after an IPI: nested beside the step that took it. */
+  private reentry(vcpu: string, op: { cpu: number; line: number; frames: Frame[] }): Op[] {
+    const base = this.recording ? this.callee(op.frames.slice(0, -1), op.line, `IPI cpu${op.cpu}: ${vcpu} re-enters`) : NO_FRAMES;
+    return this.entryPath(vcpu, op.cpu, op.line, base, true, this.follows());
+  }
+
+  /** kvmppc_start_thread(): hand the vcpu to the thread, set it in cpu_in_guest; interrupts are hard-disabled from here to the guest entry. */
   private kvmppcStartThread(vcpu: string, cpu: number): StepOutcome {
     const g = this.guestOf(vcpu);
     const old = this.state.cpus[cpu].vcpu;
@@ -440,18 +548,24 @@ export class Kernel {
     this.setVcpu(vcpu, 'cpu', cpu);
     this.setVcpu(vcpu, 'lastCpu', cpu);
     this.setBit(g.name, 'cpuInGuest', cpu, true);
-    return this.said(this.recording ? `kvmppc_start_thread: ${vcpu} on cpu${cpu}${old && old !== vcpu ? ` (replacing ${old})` : ''}, cpu_in_guest[${cpu}] of ${g.name} set` : '');
+    this.setIrqsOff(cpu, true);
+    return this.said(this.recording ? `kvmppc_start_thread: ${vcpu} on cpu${cpu}${old && old !== vcpu ? ` (replacing ${old})` : ''}, cpu_in_guest[${cpu}] of ${g.name} set; interrupts off` : '');
   }
 
   /** kvmppc_hv_entry: load LPIDR, test the bit that stands for this cpu, flush if set. */
   private kvmppcHvEntry(op: Extract<Op, { op: 'hv_entry' }>): StepOutcome {
     const g = this.guestOf(op.vcpu);
     const t = this.state.topology;
+    const variant = this.variant;
     this.setCpu(op.cpu, 'lpidr', g.lpid);
-    const bit = representative(t, op.cpu, this.variant.entryBit);
+    const bit = representative(t, op.cpu, variant.entryBit);
     const wasSet = g.needTlbFlush[bit];
-    const early = wasSet && this.variant.clear === 'before-flush';
-    const entryTest: EntryTestRecord = { guest: g.name, cpu: op.cpu, bit, wasSet, clearedBeforeFlush: early, sweptSets: 0, step: this.step };
+    // v5.17: only the first thread to enter after a request (every bit still set) sweeps
+    const clearBit = wasSet && variant.sweepOnlyIfAllSet ? groupMembers(t, op.cpu, variant.grouping!).find((b) => !g.needTlbFlush[b]) : undefined;
+    const action = !wasSet ? 'none' : clearBit === undefined ? 'sweep' : 'ptesync';
+    const early = wasSet && variant.clear === 'before-flush';
+    const entryTest: EntryTestRecord = { guest: g.name, cpu: op.cpu, bit, wasSet, action, clearedBeforeFlush: early, sweptSets: 0, step: this.step };
+    if (clearBit !== undefined) entryTest.clearBit = clearBit;
     this.out.entryTest = entryTest;
     if (!wasSet) {
       return this.said(this.recording ? `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is clear, no flush` : '');
@@ -459,12 +573,20 @@ export class Kernel {
     if (early) this.setBit(g.name, 'needTlbFlush', bit, false);
     this.sweeping.set(op.cpu, entryTest);
     const follow = this.follows();
-    for (let set = 0; set < t.tlbSets; set++) {
-      follow.push({ op: 'flush_set', guest: g.name, set, bit, cpu: op.cpu, line: op.line, frames: this.recording ? this.callee(op.frames, op.line, `flush set ${set} of ${t.tlbSets}`, 'kvmppc_hv_entry') : NO_FRAMES });
+    if (action === 'ptesync') {
+      follow.push({ op: 'ptesync', guest: g.name, bit, cpu: op.cpu, line: op.line, frames: this.recording ? this.callee(op.frames, op.line, 'ptesync', 'kvmppc_hv_entry') : NO_FRAMES });
+    } else {
+      for (let set = 0; set < t.tlbSets; set++) {
+        follow.push({ op: 'flush_set', guest: g.name, set, bit, cpu: op.cpu, line: op.line, frames: this.recording ? this.callee(op.frames, op.line, `flush set ${set} of ${t.tlbSets}`, 'kvmppc_hv_entry') : NO_FRAMES });
+      }
     }
     if (!early) follow.push({ op: 'clear_bit', guest: g.name, bit, cpu: op.cpu, line: op.line, frames: op.frames });
+    if (!this.recording) return this.said('', follow);
+    if (action === 'ptesync') {
+      return this.said(`cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; own bit need_tlb_flush[${bit}] of ${g.name} is set but bit ${clearBit} is clear: ptesync only, no sweep, then clear bit ${bit}`, follow);
+    }
     const order = early ? 'cleared now, before the flush' : 'flush, then clear';
-    return this.said(this.recording ? `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is set: ${order} (LPID ${g.lpid} from ${this.domainName(op.cpu)} TLB)` : '', follow);
+    return this.said(`cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is set: ${order} (LPID ${g.lpid} from ${this.domainName(op.cpu)} TLB)`, follow);
   }
 
   /** One tlbiel IS=2 of the entry-time sweep: this LPID's entries in one set of this TLB. */
@@ -484,8 +606,24 @@ export class Kernel {
     return this.said(`cpu${op.cpu}: flush LPID ${g.lpid} from ${t.tlbDomainName(domain)} TLB, set ${op.set} of ${t.tlbSets}${what}${format}`);
   }
 
-  private enterGuest(vcpu: string, cpu: number): StepOutcome {
+  /**
+   * The guest entry, the end of the interrupts-off region. IPIs that arrived
+   * meanwhile are taken here: the thread exits at once (no guest code runs)
+   * and goes through the whole entry path again.
+   */
+  private enterGuest(op: Extract<Op, { op: 'enter_guest' }>): StepOutcome {
+    const { vcpu, cpu } = op;
+    if (this.state.cpus[cpu].ipisPending > 0) {
+      const sender = this.takeIpis(cpu);
+      if (this.recording) this.out.ipi = { from: sender, to: cpu, take: 'at-entry' };
+      const g = this.leaveGuest(vcpu, cpu);
+      return this.said(
+        this.recording ? `cpu${cpu}: ${vcpu} reaches the guest entry with an IPI pending: takes it, exits at once (cpu_in_guest[${cpu}] of ${g.name} cleared) and re-enters` : '',
+        this.reentry(vcpu, op),
+      );
+    }
     const v = this.vcpu(vcpu);
+    this.setIrqsOff(cpu, false);
     this.setCpuMode(cpu, true);
     const task = v.task ? this.state.tasks.get(v.task) : undefined;
     this.setCpu(cpu, 'pidr', task?.pid ?? 0);

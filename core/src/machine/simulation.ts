@@ -2,9 +2,18 @@
 // `concurrently` block as lanes whose micro-steps interleave under a
 // schedule (spec §5). The default schedule is round-robin by micro-step,
 // lanes in written order; the explorer supplies others through `Chooser`.
+//
+// Spec v2: a lane moves only when its next step is enabled. Guest code runs
+// only in guest mode, so a guest event waits for its vcpu to enter the
+// guest; a `run` or `stop` of a vcpu waits while it is entering on another
+// cpu; a thread that sent an IPI waits until the target has taken it
+// (smp_call_function_single with wait=1). If no lane can move, that is a
+// deadlock: a runtime error naming the waiting lanes. The simulation also
+// measures each schedule's stall (spec §0.4): how long a lane sat in its
+// interrupts-off entry path while other lanes moved.
 
 import type { ConcurrentlyBlock, Expectation, KernelName, Outcome, SimpleEvent } from '../language/ast';
-import { isExpectation } from '../language/ast';
+import { isExpectation, vcpuName } from '../language/ast';
 import { printEvent } from '../language/printer';
 import type { ProgramItem, Scenario } from '../language/checker';
 import { NotableSteps, explainStale } from './explain';
@@ -22,7 +31,24 @@ export interface LaneState {
   events: (SimpleEvent | { kind: 'reentry'; ops: Op[] })[];
   /** Lane index in the block (new lanes made by IPIs come after the written ones). */
   index: number;
+  /** Other lanes' micro-steps since this lane's last one, counted while it is in its interrupts-off region. */
+  stall: number;
 }
+
+/**
+ * A schedule's stall (spec §0.4): the most other lanes' micro-steps taken
+ * while one lane sat in its interrupts-off region (kvmppc_start_thread to the
+ * guest entry) with a step it could take.
+ */
+export interface Stall {
+  steps: number;
+  /** The stalled lane's cpu and the line of the statement it was running (0-based); -1 when nothing stalled. */
+  cpu: number;
+  line: number;
+}
+
+/** Thrown when a schedule's stall passes the bound the explorer set (`stallLimit`). */
+export class StallBeyondLimit extends Error {}
 
 /** Picks which of the lanes that can move goes next. Returns an index into `ready`. */
 export type Chooser = (ready: readonly LaneState[], lanes: readonly LaneState[]) => number;
@@ -55,6 +81,8 @@ export interface Checkpoint {
   state: MachineState;
   lastAccess?: AccessRecord;
   outcomes: Record<Outcome, number>;
+  stall: Stall;
+  stallAtStale: Stall | undefined;
   stepCount: number;
   eventCount: number;
   /** The run it was taken from, whose records up to the counts below are the prefix. */
@@ -81,6 +109,11 @@ export class Simulation {
   private readonly stack: Op[] = [];
   private lastAccess: AccessRecord | undefined;
   private outcomes: Record<Outcome, number> = { hit: 0, miss: 0, fault: 0, stale: 0 };
+  /** The schedule's stall so far, and as it was at the first stale access. */
+  private stall: Stall = { steps: 0, cpu: -1, line: -1 };
+  private stallAtStale: Stall | undefined;
+  /** Set by the explorer: a schedule whose stall passes it is not explored (StallBeyondLimit). */
+  stallLimit: number | undefined;
   /** Micro-steps executed so far (recorded or not). */
   private stepCount = 0;
   /** The steps explanations read (kept in both modes; see NotableSteps). */
@@ -114,6 +147,8 @@ export class Simulation {
       state: cloneState(this.state),
       lastAccess: this.lastAccess,
       outcomes: { ...this.outcomes },
+      stall: this.stall,
+      stallAtStale: this.stallAtStale,
       stepCount: this.stepCount,
       eventCount: this.eventCount,
       from: this,
@@ -133,6 +168,8 @@ export class Simulation {
     sim.notable = NotableSteps.prefix(cp.from.notable, cp.notable);
     sim.lastAccess = cp.lastAccess;
     sim.outcomes = { ...cp.outcomes };
+    sim.stall = cp.stall;
+    sim.stallAtStale = cp.stallAtStale;
     sim.stepCount = cp.stepCount;
     sim.eventCount = cp.eventCount;
     return sim;
@@ -170,6 +207,7 @@ export class Simulation {
       errors: this.errors,
       outcomes: { ...this.outcomes },
       stale: this.outcomes.stale,
+      stall: { ...(this.stallAtStale ?? this.stall) },
     };
   }
 
@@ -178,16 +216,24 @@ export class Simulation {
       const lanes = this.startBlock(item);
       const choose = chooser();
       const limit = this.stepCount + MAX_BLOCK_STEPS;
+      const line = item.range.start.line;
       for (;;) {
-        const ready = lanes.filter(hasWork);
-        if (ready.length === 0) break;
+        if (!lanes.some(hasWork)) break;
+        const ready = lanes.filter((l) => hasWork(l) && this.enabled(l, lanes));
+        if (ready.length === 0) {
+          const waiting = lanes.filter(hasWork).map((l) => this.waitsFor(l, lanes));
+          const message = `deadlock: ${waiting.join(', ')}; nothing ${waiting.length === 1 ? 'runs it' : 'can run'}`;
+          this.errors.push({ line, range: item.keyword.range, message, afterStep: this.stepCount - 1 });
+          break;
+        }
         if (this.stepCount >= limit) {
           // a safety net: every front end runs scenarios as they are typed
-          const line = item.range.start.line;
           this.errors.push({ line, range: item.keyword.range, message: `the block did not finish within ${MAX_BLOCK_STEPS} micro-steps`, afterStep: this.stepCount - 1 });
           break;
         }
-        this.stepLane(lanes, ready[choose(ready, lanes)]);
+        const lane = ready[choose(ready, lanes)];
+        this.countStall(ready, lane);
+        this.stepLane(lanes, lane);
       }
     } else if (isExpectation(item)) {
       this.checkExpectation(item);
@@ -197,17 +243,92 @@ export class Simulation {
       const event = this.eventCount++;
       const stack = this.expand(item, this.stack).reverse();
       while (stack.length) {
-        const outcome = this.execute(stack.pop()!, event, undefined);
+        const op = stack.pop()!;
+        const outcome = this.execute(op, event, undefined);
         if (outcome.abort) stack.length = 0;
-        else if (outcome.reentry) pushInOrder(stack, outcome.reentry.ops);
         pushInOrder(stack, outcome.follow);
+        // the IPI'd thread takes it, and re-enters, before the mover goes on (wait=1)
+        if (outcome.take !== undefined) stack.push(this.kernel.takeOp(op, outcome.take));
       }
     }
   }
 
   private startBlock(block: ConcurrentlyBlock): LaneState[] {
-    return block.lanes.map((lane, index) => ({ cpu: lane.cpu.index, pending: [], events: [...lane.events], index }));
+    return block.lanes.map((lane, index) => ({ cpu: lane.cpu.index, pending: [], events: [...lane.events], index, stall: 0 }));
   }
+
+  /**
+   * Every ready lane in its interrupts-off region but the one that moves
+   * waits one more step (spec v2: a waiting lane is not stalled).
+   */
+  private countStall(ready: readonly LaneState[], moving: LaneState): void {
+    for (const l of ready) {
+      if (l === moving || !this.state.cpus[l.cpu].irqsOff) continue;
+      l.stall++;
+      if (this.stallLimit !== undefined && l.stall > this.stallLimit) throw new StallBeyondLimit();
+      if (l.stall > this.stall.steps) this.stall = { steps: l.stall, cpu: l.cpu, line: l.pending[l.pending.length - 1]?.line ?? -1 };
+    }
+    moving.stall = 0;
+  }
+
+  /** Whether a lane's next step can run now (spec v2 §0.1, §0.3). */
+  private enabled(lane: LaneState, lanes: readonly LaneState[]): boolean {
+    if (this.state.cpus[lane.cpu].ipiWait >= 0) return false;
+    if (lane.pending.length > 0) return true;
+    const e = nextEvent(lane);
+    if (!e || e.kind === 'reentry') return true;
+    switch (e.kind) {
+      case 'run':
+      case 'stop':
+        return this.enteringOn(vcpuName(e.vcpu), lanes) === undefined;
+      case 'schedule':
+        return this.inGuestMode(e.vcpu.guest.text, e.vcpu.index);
+      default: {
+        const task = this.state.tasks.get(e.task.text)!;
+        return task.vcpu !== undefined && this.inGuestMode(task.guest, task.vcpu);
+      }
+    }
+  }
+
+  /** Why a lane cannot move (for the deadlock message). */
+  private waitsFor(lane: LaneState, lanes: readonly LaneState[]): string {
+    const who = `cpu${lane.cpu}`;
+    const target = this.state.cpus[lane.cpu].ipiWait;
+    if (target >= 0) return `${who} waits for cpu${target} to take its IPI`;
+    const e = nextEvent(lane)!;
+    if (e.kind === 'reentry') return `${who} waits`;
+    switch (e.kind) {
+      case 'run':
+      case 'stop': {
+        const vcpu = vcpuName(e.vcpu);
+        return `${who} waits for ${vcpu} to finish entering on cpu${this.enteringOn(vcpu, lanes)?.cpu}`;
+      }
+      case 'schedule':
+        return `${who} waits for ${e.vcpu.guest.text}.vcpu${e.vcpu.index} to enter the guest`;
+      default: {
+        const task = this.state.tasks.get(e.task.text)!;
+        if (task.vcpu === undefined) return `${who} waits for ${task.name} to be scheduled on a vcpu`;
+        return `${who} waits for ${task.guest}.vcpu${task.vcpu} to enter the guest`;
+      }
+    }
+  }
+
+  private inGuestMode(guest: string, index: number): boolean {
+    const cpu = this.state.guests.get(guest)!.vcpus[index].cpu;
+    return cpu >= 0 && this.state.cpus[cpu].inGuest;
+  }
+
+  /**
+   * The lane whose `run` (or IPI'd re-entry) of `vcpu` is under way: its
+   * pending ops end with that vcpu's guest entry.
+   */
+  private enteringOn(vcpu: string, lanes: readonly LaneState[]): LaneState | undefined {
+    return lanes.find((l) => {
+      const last = l.pending[0];
+      return last !== undefined && last.op === 'enter_guest' && last.vcpu === vcpu;
+    });
+  }
+
 
   /** One micro-step of one lane (plus the expectations that follow it, which take no step). */
   private stepLane(lanes: LaneState[], lane: LaneState): void {
@@ -217,12 +338,14 @@ export class Simulation {
     const outcome = this.execute(op, this.laneEvent(lane), lane.index);
     if (outcome.abort) lane.pending.length = 0;
     else pushInOrder(lane.pending, outcome.follow);
-    if (outcome.reentry) {
-      // the kicked thread re-enters as its next action, interleaving with the rest
-      const target = lanes.find((l) => l.cpu === outcome.reentry!.cpu);
-      const work = { kind: 'reentry' as const, ops: outcome.reentry.ops };
-      if (target) target.events.unshift(work);
-      else lanes.push({ cpu: outcome.reentry.cpu, pending: [], events: [work], index: lanes.length });
+    if (outcome.take !== undefined) {
+      // taking the IPI is the kicked thread's next action, interleaving with the rest (spec v2 §0.3)
+      const cpu = outcome.take;
+      const take = this.kernel.takeOp(op, cpu);
+      const target = lanes.find((l) => l.cpu === cpu);
+      if (!target) lanes.push({ cpu, pending: [], events: [{ kind: 'reentry', ops: [take] }], index: lanes.length, stall: 0 });
+      else if (target.pending.length) target.pending.push(take);
+      else target.events.unshift({ kind: 'reentry', ops: [take] });
     }
     if (lane.pending.length === 0) this.settle(lane, false);
   }
@@ -283,6 +406,7 @@ export class Simulation {
       if (access.outcome === 'stale' && this.options.explain !== false) access.explanation = explainStale(this, access);
       // an outcomes-only run keeps the stale accesses only (and the last, for `expect`)
       if (this.recording || access.outcome === 'stale') this.accesses.push(access);
+      if (access.outcome === 'stale' && !this.stallAtStale) this.stallAtStale = { ...this.stall };
       this.lastAccess = access;
       this.outcomes[access.outcome]++;
     }
@@ -358,6 +482,12 @@ function prefix<T>(into: T[], from: readonly T[], n: number): void {
 
 function hasWork(l: LaneState): boolean {
   return l.pending.length > 0 || l.events.length > 0;
+}
+
+/** A lane's next event to start, past the expectations (which take no step). */
+function nextEvent(lane: LaneState): Exclude<LaneState['events'][number], Expectation> | undefined {
+  for (const e of lane.events) if (e.kind === 'reentry' || !isExpectation(e)) return e;
+  return undefined;
 }
 
 /** Runs a checked, error-free scenario under a variant (the file's, or `override`). */

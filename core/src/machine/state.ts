@@ -44,6 +44,16 @@ export interface CpuState {
   vcpu?: string;
   /** In guest mode (between guest entry and exit). */
   inGuest: boolean;
+  /**
+   * In the entry path's interrupts-off region: after kvmppc_start_thread,
+   * until it enters the guest (real mode at a29ebeaf). An IPI sent now is
+   * taken at the guest entry; the thread cannot be descheduled, only slow.
+   */
+  irqsOff: boolean;
+  /** The cpu whose take of this cpu's IPI this cpu waits for (smp_call_function_single, wait=1), or -1. */
+  ipiWait: number;
+  /** IPIs sent to this cpu and not yet taken. */
+  ipisPending: number;
   /** LPIDR: 0 is the host. */
   lpidr: number;
   /** PIDR: the current task's pid while in a guest. */
@@ -100,6 +110,8 @@ export type Change =
   | { kind: 'cpu'; cpu: number; field: 'lpidr' | 'pidr'; from: number; to: number }
   | { kind: 'cpu-vcpu'; cpu: number; from?: string; to?: string }
   | { kind: 'cpu-mode'; cpu: number; from: boolean; to: boolean }
+  | { kind: 'cpu-irqs'; cpu: number; from: boolean; to: boolean }
+  | { kind: 'cpu-ipi'; cpu: number; field: 'ipiWait' | 'ipisPending'; from: number; to: number }
   | { kind: 'pte'; task: string; page: string; from: PageState; to: PageState }
   | { kind: 'task-vcpu'; task: string; from?: number; to?: number }
   | { kind: 'history'; task: string; vcpu: number }
@@ -109,7 +121,12 @@ export function tlbKey(lpid: number, pid: number, page: string): string {
   return `${lpid}/${pid}/${page}`;
 }
 
-/** The state at the start of a run: all need_tlb_flush bits set, as at VM creation. */
+/**
+ * The state at the start of a run: every need_tlb_flush bit clear. On POWER9
+ * kvmppc_core_init_vm_hv sets them only `if (!cpu_has_feature(CPU_FTR_ARCH_300))`
+ * (the tlbie in mmu_partition_table_set_entry() does that flush), so a
+ * pending request always comes from a move the scenario makes.
+ */
 export function initialState(scenario: Scenario): MachineState {
   const topology = scenario.topology;
   const guests = new Map<string, GuestState>();
@@ -118,7 +135,7 @@ export function initialState(scenario: Scenario): MachineState {
       name: g.name,
       lpid: g.lpid,
       mmu: g.mmu,
-      needTlbFlush: new Array<boolean>(topology.cpuCount).fill(true),
+      needTlbFlush: new Array<boolean>(topology.cpuCount).fill(false),
       cpuInGuest: new Array<boolean>(topology.cpuCount).fill(false),
       vcpus: Array.from({ length: g.vcpus }, (_, index) => ({ guest: g.name, index, cpu: -1, prevCpu: -1, lastCpu: -1 })),
     });
@@ -133,7 +150,7 @@ export function initialState(scenario: Scenario): MachineState {
   return {
     topology,
     tlbs: Array.from({ length: topology.domainCount }, () => new Map()),
-    cpus: Array.from({ length: topology.cpuCount }, (_, id) => ({ id, inGuest: false, lpidr: 0, pidr: 0 })),
+    cpus: Array.from({ length: topology.cpuCount }, (_, id) => ({ id, inGuest: false, irqsOff: false, ipiWait: -1, ipisPending: 0, lpidr: 0, pidr: 0 })),
     guests,
     tasks,
     nextFrame: frame,
@@ -168,6 +185,12 @@ function set(state: MachineState, c: Change, forward: boolean): void {
       return;
     case 'cpu-mode':
       state.cpus[c.cpu].inGuest = pick(c.from, c.to);
+      return;
+    case 'cpu-irqs':
+      state.cpus[c.cpu].irqsOff = pick(c.from, c.to);
+      return;
+    case 'cpu-ipi':
+      state.cpus[c.cpu][c.field] = pick(c.from, c.to);
       return;
     case 'pte':
       state.tasks.get(c.task)!.pages.set(c.page, pick(c.from, c.to));

@@ -50,8 +50,9 @@ export interface MoveRecord {
   vcpu: string;
   from: number;
   to: number;
-  /** radix_flush_cpu was called and set this bit. */
+  /** radix_flush_cpu was called and set this bit (the group's first thread; v5.17 sets all of `markedBits`). */
   markedBit?: number;
+  markedBits?: readonly number[];
   /** Why nothing was marked, when the vcpu changed TLB domain but nothing was. */
   unmarkedBecause?: string;
 }
@@ -61,6 +62,10 @@ export interface EntryTestRecord {
   cpu: number;
   bit: number;
   wasSet: boolean;
+  /** What the entry did about it: nothing (clear bit), the sweep, or (v5.17, not every bit set) a ptesync only. */
+  action: 'none' | 'sweep' | 'ptesync';
+  /** v5.17, `ptesync`: a bit of the TLB domain found clear, the reason for not sweeping. */
+  clearBit?: number;
   clearedBeforeFlush: boolean;
   /** Sets swept so far by the flush this test started (it grows as the sweep goes on). */
   sweptSets: number;
@@ -87,7 +92,8 @@ export interface FlushRecord {
 /** What a micro-step did, as records: the kernel returns them, a recorded step keeps them. */
 export interface StepRecords {
   access?: AccessRecord;
-  ipi?: { from: number; to: number };
+  /** An IPI sent (`take` absent) or taken (`take`: at once, in its own step, or at the guest entry). */
+  ipi?: { from: number; to: number; take?: 'in-send' | 'take' | 'at-entry' };
   move?: MoveRecord;
   entryTest?: EntryTestRecord;
   flush?: FlushRecord;
@@ -139,4 +145,6 @@ export interface RunResult {
   expectations: ExpectationResult[];
   errors: RuntimeError[];
   stale: number;
+  /** The schedule's stall up to the first stale access (the whole run's, with none). */
+  stall: { steps: number; cpu: number; line: number };
 }
