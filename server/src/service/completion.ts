@@ -16,7 +16,7 @@ import {
   isDeclaration,
   lexLine,
 } from '../../../core/src/index';
-import { type CompletionItem, CompletionItemKind, InsertTextFormat, type Range } from 'vscode-languageserver';
+import { type CompletionItem, CompletionItemKind, type CompletionList, InsertTextFormat, type Range } from 'vscode-languageserver';
 import type { Analysis } from './analysis';
 
 export interface CompletionOptions {
@@ -30,31 +30,81 @@ const MAX_CHOICES = 16;
 /** Characters of the word being typed (`vm.vcpu1`, `early-clear`). */
 const WORD_CHAR = /[A-Za-z0-9_.-]/;
 
-export function doComplete(analysis: Analysis, pos: Pos, options: CompletionOptions): CompletionItem[] {
+/**
+ * A list longer than this is cut (a `machine cores 1024 threads 8` with a
+ * thousand `vcpus 1024` guests has a million vcpus): the client gets the
+ * items that start with the word typed so far, at most this many, marked
+ * incomplete so that it asks again as the word grows.
+ */
+export const MAX_COMPLETIONS = 200;
+
+export function doComplete(analysis: Analysis, pos: Pos, options: CompletionOptions): CompletionItem[] | CompletionList {
   const text = (analysis.lines[pos.line] ?? '').slice(0, pos.character);
   if (text.includes('#')) return []; // inside a comment
   let start = text.length;
   while (start > 0 && WORD_CHAR.test(text[start - 1])) start--;
   const replace: Range = { start: { line: pos.line, character: start }, end: pos };
-  let before = lexLine(text.slice(0, start), pos.line).tokens.map((t) => t.text);
+  const before = lexLine(text.slice(0, start), pos.line).tokens.map((t) => t.text);
+  const at: Place = { analysis, replace, options, lane: openBlockAt(analysis, pos.line), line: pos.line };
+  return bounded((prefix) => candidates(at, before, prefix), text.slice(start));
+}
 
-  const lane = openBlockAt(analysis, pos.line);
-  if (lane && before[0] !== 'concurrently') {
+/** Where completion was asked: the line, the word it replaces, and whether that line is a lane. */
+interface Place {
+  analysis: Analysis;
+  replace: Range;
+  options: CompletionOptions;
+  lane: boolean;
+  line: number;
+}
+
+/**
+ * All of `list('')` when it has at most MAX_COMPLETIONS items; else the first
+ * MAX_COMPLETIONS of `list(prefix)` that start with `prefix`, as an incomplete
+ * list. `list` produces items lazily, and may skip whole groups that cannot
+ * match a prefix, so neither pass builds the million items.
+ */
+function bounded(list: (prefix: string) => Iterable<CompletionItem>, prefix: string): CompletionItem[] | CompletionList {
+  const all: CompletionItem[] = [];
+  for (const c of list('')) {
+    if (all.length === MAX_COMPLETIONS) return { isIncomplete: true, items: first(matching(list(prefix), prefix), MAX_COMPLETIONS) };
+    all.push(c);
+  }
+  return all;
+}
+
+function* matching(items: Iterable<CompletionItem>, prefix: string): Generator<CompletionItem> {
+  for (const c of items) if (c.label.startsWith(prefix)) yield c;
+}
+
+/** The first `n` of `items`, reading no further. */
+function first<T>(items: Iterable<T>, n: number): T[] {
+  const out: T[] = [];
+  for (const x of items) {
+    out.push(x);
+    if (out.length === n) break;
+  }
+  return out;
+}
+
+function candidates(at: Place, before: string[], prefix: string): Iterable<CompletionItem> {
+  const { analysis, replace, options } = at;
+  if (at.lane && before[0] !== 'concurrently') {
     // a lane line: `cpuN: event ; event`; only the event after the last ';' matters
     if (before.length === 0) return laneLabels(analysis, replace);
     if (before[1] !== ':') return [];
     const laneCpu = /^cpu(\d+)$/.exec(before[0]);
     const semi = before.lastIndexOf(';');
-    before = before.slice(semi >= 0 ? semi + 1 : 2);
-    if (before.length === 0) return keywordItems(analysis, replace, options, { events: true, declarations: false, block: false });
-    return argumentItems(analysis, before, replace, laneCpu ? Number(laneCpu[1]) : undefined);
+    const event = before.slice(semi >= 0 ? semi + 1 : 2);
+    if (event.length === 0) return keywordItems(analysis, replace, options, { events: true, declarations: false, block: false });
+    return argumentItems(analysis, event, replace, prefix, laneCpu ? Number(laneCpu[1]) : undefined);
   }
-  if (before[0] === '}') before = before.slice(1);
-  if (before.length === 0) {
-    const declarations = !firstEventBefore(analysis, pos.line);
+  const statement = before[0] === '}' ? before.slice(1) : before;
+  if (statement.length === 0) {
+    const declarations = !firstEventBefore(analysis, at.line);
     return keywordItems(analysis, replace, options, { events: true, declarations, block: true });
   }
-  return argumentItems(analysis, before, replace, undefined);
+  return argumentItems(analysis, statement, replace, prefix, undefined);
 }
 
 /** Whether an open `concurrently {` block holds this line (so it is a lane). */
@@ -77,7 +127,9 @@ const item = (label: string, kind: CompletionItemKind, range: Range, detail?: st
 const words = (labels: readonly string[], range: Range, kind: CompletionItemKind = CompletionItemKind.Keyword, detail?: string): CompletionItem[] =>
   labels.map((l) => item(l, kind, range, detail));
 
-function choice(options: string[], fallback: string, n: number): string {
+/** A snippet placeholder: a choice among `options` (only the first MAX_CHOICES + 1 are read), or one default. */
+function choice(names: Iterable<string>, fallback: string, n: number): string {
+  const options = first(names, MAX_CHOICES + 1);
   if (options.length === 0) return `\${${n}:${fallback}}`;
   if (options.length > MAX_CHOICES) return `\${${n}:${options[0]}}`;
   return `\${${n}|${options.join(',')}|}`;
@@ -85,10 +137,10 @@ function choice(options: string[], fallback: string, n: number): string {
 
 function snippetFor(keyword: StatementKeyword, analysis: Analysis): string {
   const s = analysis.scenario;
-  const vcpus = allVcpus(analysis);
-  const tasks = [...s.tasks.keys()];
-  const cpus = range(s.topology.cpuCount, 'cpu');
-  const firstPage = (): string => [...s.tasks.values()][0]?.pages[0] ?? 'A';
+  const vcpus = (): Iterable<string> => vcpuNames(analysis, '');
+  const tasks = (): Iterable<string> => s.tasks.keys();
+  const cpus = (): Iterable<string> => numbered(s.topology.cpuCount, 'cpu');
+  const firstPage = (): string => s.tasks.values().next().value?.pages[0] ?? 'A';
   switch (keyword) {
     case 'machine':
       return `machine cores \${1:2} threads \${2|${THREAD_COUNTS.join(',')}|}`;
@@ -97,25 +149,25 @@ function snippetFor(keyword: StatementKeyword, analysis: Analysis): string {
     case 'guest':
       return 'guest ${1:vm} ${2|radix,hpt|} vcpus ${3:2}';
     case 'task':
-      return `task \${1:T} in ${choice([...s.guests.keys()], 'vm', 2)} pages \${3:A B}`;
+      return `task \${1:T} in ${choice(s.guests.keys(), 'vm', 2)} pages \${3:A B}`;
     case 'run':
-      return `run ${choice(vcpus, 'vm.vcpu0', 1)} on ${choice(cpus, 'cpu0', 2)}`;
+      return `run ${choice(vcpus(), 'vm.vcpu0', 1)} on ${choice(cpus(), 'cpu0', 2)}`;
     case 'stop':
-      return `stop ${choice(vcpus, 'vm.vcpu0', 1)}`;
+      return `stop ${choice(vcpus(), 'vm.vcpu0', 1)}`;
     case 'schedule':
-      return `schedule ${choice(tasks, 'T', 1)} on ${choice(vcpus, 'vm.vcpu0', 2)}`;
+      return `schedule ${choice(tasks(), 'T', 1)} on ${choice(vcpus(), 'vm.vcpu0', 2)}`;
     case 'access':
     case 'map':
-      return `${keyword} ${choice(tasks, 'T', 1)} \${2:${firstPage()}}`;
+      return `${keyword} ${choice(tasks(), 'T', 1)} \${2:${firstPage()}}`;
     case 'unmap':
-      return `unmap ${choice(tasks, 'T', 1)} \${2:${firstPage()}}`;
+      return `unmap ${choice(tasks(), 'T', 1)} \${2:${firstPage()}}`;
     case 'tlbiel':
     case 'tlbie':
-      return `${keyword} ${choice(tasks, 'T', 1)}`;
+      return `${keyword} ${choice(tasks(), 'T', 1)}`;
     case 'expect':
       return `expect \${1|${OUTCOMES.join(',')}|}`;
     case 'concurrently':
-      return `concurrently {\n  ${choice(cpus, 'cpu0', 1)}: $0\n}`;
+      return `concurrently {\n  ${choice(cpus(), 'cpu0', 1)}: $0\n}`;
   }
 }
 
@@ -141,50 +193,59 @@ function keywordItems(
   });
 }
 
-function laneLabels(analysis: Analysis, replace: Range): CompletionItem[] {
-  return range(analysis.scenario.topology.cpuCount, 'cpu').map((c) => item(`${c}: `, CompletionItemKind.Value, replace, analysis.scenario.topology.describeCpu(Number(c.slice(3)))));
+function* laneLabels(analysis: Analysis, replace: Range): Generator<CompletionItem> {
+  const t = analysis.scenario.topology;
+  for (let cpu = 0; cpu < t.cpuCount; cpu++) yield item(`cpu${cpu}: `, CompletionItemKind.Value, replace, t.describeCpu(cpu));
 }
 
-function range(n: number, prefix: string): string[] {
-  return Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+function* numbered(n: number, prefix: string): Generator<string> {
+  for (let i = 0; i < n; i++) yield `${prefix}${i}`;
 }
 
-function allVcpus(analysis: Analysis, guest?: string): string[] {
-  return [...analysis.scenario.guests.values()].filter((g) => !guest || g.name === guest).flatMap((g) => range(g.vcpus, `${g.name}.vcpu`));
+/**
+ * `guest.vcpuN` of every guest (or of one), skipping the guests none of
+ * whose vcpus start with `prefix`.
+ */
+function* vcpuNames(analysis: Analysis, prefix: string, guest?: string): Generator<string> {
+  for (const g of analysis.scenario.guests.values()) {
+    const stem = `${g.name}.vcpu`;
+    if ((guest && g.name !== guest) || !(stem.startsWith(prefix) || prefix.startsWith(stem))) continue;
+    yield* numbered(g.vcpus, stem);
+  }
 }
 
-function vcpuItems(analysis: Analysis, replace: Range, guest?: string): CompletionItem[] {
-  return allVcpus(analysis, guest).map((v) => {
+function* vcpuItems(analysis: Analysis, replace: Range, prefix: string, guest?: string): Generator<CompletionItem> {
+  for (const v of vcpuNames(analysis, prefix, guest)) {
     const g = analysis.scenario.guests.get(v.slice(0, v.lastIndexOf('.vcpu')))!;
-    return item(v, CompletionItemKind.Variable, replace, `vcpu of guest ${g.name} (lpid ${g.lpid}, ${g.mmu})`);
-  });
+    yield item(v, CompletionItemKind.Variable, replace, `vcpu of guest ${g.name} (lpid ${g.lpid}, ${g.mmu})`);
+  }
 }
 
-function taskItems(analysis: Analysis, replace: Range): CompletionItem[] {
-  return [...analysis.scenario.tasks.values()].map((t) => item(t.name, CompletionItemKind.Class, replace, `task of ${t.guest}, pid ${t.pid}, pages ${t.pages.join(' ')}`));
+function* taskItems(analysis: Analysis, replace: Range): Generator<CompletionItem> {
+  for (const t of analysis.scenario.tasks.values()) yield item(t.name, CompletionItemKind.Class, replace, `task of ${t.guest}, pid ${t.pid}, pages ${t.pages.join(' ')}`);
 }
 
-function pageItems(analysis: Analysis, task: string, replace: Range): CompletionItem[] {
+function* pageItems(analysis: Analysis, task: string, replace: Range): Generator<CompletionItem> {
   const t = analysis.scenario.tasks.get(task);
-  if (!t) return [];
-  return t.pages.map((p, i) => item(p, CompletionItemKind.Field, replace, `page of ${t.name}, TLB set ${analysis.scenario.topology.setOfPage(i)}`));
+  if (!t) return;
+  for (const [i, p] of t.pages.entries()) yield item(p, CompletionItemKind.Field, replace, `page of ${t.name}, TLB set ${analysis.scenario.topology.setOfPage(i)}`);
 }
 
-function cpuItems(analysis: Analysis, replace: Range, only?: number): CompletionItem[] {
+function* cpuItems(analysis: Analysis, replace: Range, only?: number): Generator<CompletionItem> {
   const t = analysis.scenario.topology;
-  return range(t.cpuCount, 'cpu')
-    .filter((_, i) => only === undefined || i === only)
-    .map((c) => item(c, CompletionItemKind.Value, replace, t.describeCpu(Number(c.slice(3)))));
+  for (let cpu = 0; cpu < t.cpuCount; cpu++) if (only === undefined || cpu === only) yield item(`cpu${cpu}`, CompletionItemKind.Value, replace, t.describeCpu(cpu));
 }
 
-function placeItems(analysis: Analysis, replace: Range): CompletionItem[] {
+function* placeItems(analysis: Analysis, replace: Range): Generator<CompletionItem> {
   const t = analysis.scenario.topology;
-  const cores = t.bigcore ? [] : range(t.cores, 'core').map((c) => item(c, CompletionItemKind.Value, replace, `cpus ${t.threadsOfCore(Number(c.slice(4)) * t.threads).join(', ')}`));
-  return [...cores, ...cpuItems(analysis, replace)];
+  if (!t.bigcore) {
+    for (let core = 0; core < t.cores; core++) yield item(`core${core}`, CompletionItemKind.Value, replace, `cpus ${t.threadsOfCore(core * t.threads).join(', ')}`);
+  }
+  yield* cpuItems(analysis, replace);
 }
 
 /** What may stand after `before` (the statement's words so far, keyword first). */
-function argumentItems(analysis: Analysis, before: string[], replace: Range, laneCpu: number | undefined): CompletionItem[] {
+function argumentItems(analysis: Analysis, before: string[], replace: Range, prefix: string, laneCpu: number | undefined): Iterable<CompletionItem> {
   const [keyword, ...args] = before;
   const n = args.length; // index of the argument being typed
   const s = analysis.scenario;
@@ -213,16 +274,16 @@ function argumentItems(analysis: Analysis, before: string[], replace: Range, lan
       if (n === 3) return words(['pages'], replace);
       return [];
     case 'run':
-      if (n === 0) return vcpuItems(analysis, replace);
+      if (n === 0) return vcpuItems(analysis, replace, prefix);
       if (n === 1) return words(['on'], replace);
       if (n === 2) return cpuItems(analysis, replace, laneCpu);
       return [];
     case 'stop':
-      return n === 0 ? vcpuItems(analysis, replace) : [];
+      return n === 0 ? vcpuItems(analysis, replace, prefix) : [];
     case 'schedule':
       if (n === 0) return taskItems(analysis, replace);
       if (n === 1) return words(['on'], replace);
-      if (n === 2) return vcpuItems(analysis, replace, s.tasks.get(args[0])?.guest);
+      if (n === 2) return vcpuItems(analysis, replace, prefix, s.tasks.get(args[0])?.guest);
       return [];
     case 'access':
     case 'map':
@@ -240,15 +301,13 @@ function argumentItems(analysis: Analysis, before: string[], replace: Range, lan
   }
 }
 
-function expectItems(analysis: Analysis, args: string[], replace: Range): CompletionItem[] {
+function expectItems(analysis: Analysis, args: string[], replace: Range): Iterable<CompletionItem> {
   const n = args.length;
   if (n === 0) return words([...OUTCOMES, 'tlb', 'need_tlb_flush'], replace, CompletionItemKind.EnumMember);
   if (args[0] === 'tlb') {
     if (n === 1) return placeItems(analysis, replace);
     if (n === 2) return words(['has', 'lacks'], replace);
-    if (n === 3) {
-      return [...analysis.scenario.tasks.values()].flatMap((t) => t.pages.map((p) => item(`${t.name}:${p}`, CompletionItemKind.Field, replace, `page ${p} of task ${t.name}`)));
-    }
+    if (n === 3) return taskPagePairs(analysis, replace);
     if (n === 5 && args[4] === ':') return pageItems(analysis, args[3], replace);
     return [];
   }
@@ -258,4 +317,10 @@ function expectItems(analysis: Analysis, args: string[], replace: Range): Comple
     if (n === 3) return words(['set', 'clear'], replace);
   }
   return [];
+}
+
+function* taskPagePairs(analysis: Analysis, replace: Range): Generator<CompletionItem> {
+  for (const t of analysis.scenario.tasks.values()) {
+    for (const p of t.pages) yield item(`${t.name}:${p}`, CompletionItemKind.Field, replace, `page ${p} of task ${t.name}`);
+  }
 }
