@@ -76,7 +76,7 @@ test('steps that commute reach one state: the explorer prunes the repeat', () =>
   assert.ok(r.schedules < 6, `${r.schedules} schedules`);
 });
 
-test('a runtime error inside a block is reported, not thrown', () => {
+test('v2: a guest event whose vcpu never enters the guest waits; with nothing else to run, a deadlock naming the lane', () => {
   const text = [
     'machine cores 1 threads 2',
     'guest vm vcpus 2',
@@ -90,24 +90,57 @@ test('a runtime error inside a block is reported, not thrown', () => {
   assert.equal(hasErrors, false);
   const run = runSchedule(scenario, [], 'fixed');
   assert.equal(run.errors.length, 1);
-  assert.match(run.errors[0].message, /'access' by task 'X', which is not current on any vcpu/);
-  assert.equal(run.errors[0].line, 5);
+  assert.match(run.errors[0].message, /^deadlock: cpu0 waits for X to be scheduled on a vcpu; nothing runs it$/);
+  assert.equal(run.errors[0].line, 4, 'at the block');
+  const r = explore(scenario, 'fixed');
+  assert.equal(r.counterexample, undefined);
+  assert.match(r.error?.message ?? '', /deadlock/);
 });
 
-test('S15: the explorer finds the lost update under fixed, and explains it; early-clear keeps the request', () => {
+test('S15: the explorer finds the lost update under fixed, a model-level race (least stall = tlb-sets), and explains it; early-clear keeps the request', () => {
   const { scenario } = analyze(read('races/lost-update.tlbscn'));
   const fixed = explore(scenario, 'fixed');
   assert.ok(fixed.counterexample, 'fixed has a stale schedule');
   assert.deepEqual(fixed.counterexample.run.errors, []);
+  assert.deepEqual(fixed.counterexample.run.stall, { steps: 4, cpu: 0, line: 29 });
   const stale = fixed.counterexample.run.accesses.find((a) => a.outcome === 'stale');
   assert.match(stale?.explanation ?? '', /set again when vm\.vcpu5 left, while cpu0 was still sweeping .* the new request was lost/);
+  const bounded = explore(scenario, 'fixed', { maxStall: 3 });
+  assert.equal(bounded.counterexample, undefined, 'nothing within stall 3');
+  assert.equal(bounded.truncated, false, 'a stall bound is not a cut-short search');
   const early = explore(scenario, 'early-clear');
   assert.equal(early.counterexample, undefined);
   assert.equal(early.truncated, false);
 });
 
-test('an interleaving that cannot happen (a vcpu entering on two cpus) is a runtime error, never a counterexample', () => {
+test('S17: v5.17 loses a request with cpu0 held one micro-step; fixed does not', () => {
+  const { scenario } = analyze(read('races/v5.17-lost-request.tlbscn'));
+  const r = explore(scenario, 'v5.17', { maxStall: 2 });
+  assert.ok(r.counterexample);
+  assert.equal(r.counterexample.run.stall.steps, 1);
+  assert.equal(r.maxStall, 2);
+  const stale = r.counterexample.run.accesses.find((a) => a.outcome === 'stale');
+  assert.match(stale?.explanation ?? '', /ptesync only, no sweep.*cleared its own bit 0/);
+  assert.equal(explore(scenario, 'v5.17', { maxStall: 0 }).counterexample, undefined, 'not with cpu0 never held');
+  assert.equal(explore(scenario, 'fixed').counterexample, undefined);
+});
+
+test('S8: the early-clear race needs a stall of 1, and stall 0 excludes it', () => {
+  const { scenario } = analyze(read('early-clear-race.tlbscn'));
+  assert.equal(explore(scenario, 'early-clear').counterexample?.run.stall.steps, 1);
+  assert.equal(explore(scenario, 'early-clear', { maxStall: 0 }).counterexample, undefined);
+});
+
+test('a run of one vcpu in two lanes at once is serialised (v2: a run waits while the vcpu enters elsewhere), never an error', () => {
   const { scenario } = analyze(read('races/lost-update.tlbscn'));
-  const run = simulate(scenario, 'fixed'); // round robin: both lanes start vcpu5's entry
-  assert.match(run.errors.map((e) => e.message).join('\n'), /vm\.vcpu5 cannot enter on cpu4: it is on cpu3 now \(a vcpu runs on one cpu at a time\)/);
+  const run = simulate(scenario, 'fixed');
+  assert.deepEqual(run.errors, []);
+});
+
+test('a time bound cuts the search short: truncated, no verdict', () => {
+  const { scenario } = analyze(read('races/lost-update.tlbscn'));
+  const r = explore(scenario, 'early-clear', { maxTime: 1 });
+  assert.equal(r.counterexample, undefined);
+  assert.equal(r.truncated, true);
+  assert.equal(r.stoppedBy, 'time');
 });

@@ -4,6 +4,7 @@
 
 import type { Simulation } from './simulation';
 import type { AccessRecord, MicroStep, StepRecords } from './trace';
+import { representative } from './variants';
 
 export type NotableStep = Pick<MicroStep, 'index' | 'move' | 'entryTest' | 'clear'>;
 
@@ -162,6 +163,12 @@ export function explainStale(sim: Simulation, access: AccessRecord): string {
     const p = sim.notable.lastPtesyncIn(entry.guest, domain, lastMove.index)!.entryTest!;
     parts.push(
       `need_tlb_flush[${leftBy.markedBits!.join(', ')}] were set when ${leftBy.vcpu} left, but cpu${p.cpu} found its own bit ${p.bit} set and bit ${p.clearBit} clear: ptesync only, no sweep (${sim.variant.name} sweeps only when every bit of the TLB domain is set)`,
+    );
+  } else if (representative(t, access.cpu, sim.variant.entryBit) !== leftBy.markedBit && sim.variant.setter === 'first') {
+    // domain.md S10: a29ebeaf's setter rounds to the core's first thread, its checker to a multiple of 4
+    const tested = representative(t, access.cpu, sim.variant.entryBit);
+    parts.push(
+      `need_tlb_flush[${leftBy.markedBit}] was set when ${leftBy.vcpu} left, but the entry path of cpu${access.cpu} tests bit ${tested} under ${sim.variant.name}, which nobody set, so it entered without flushing (domain notes S10)`,
     );
   } else {
     parts.push(`need_tlb_flush[${leftBy.markedBit}] was set when ${leftBy.vcpu} left, but no entry on ${dname} swept set ${entry.set} before this access`);
