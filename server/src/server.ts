@@ -7,6 +7,7 @@ import {
   type Connection,
   type Diagnostic,
   DidChangeConfigurationNotification,
+  type InitializeError,
   type InitializeParams,
   type InitializeResult,
   ProposedFeatures,
@@ -16,6 +17,21 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { resolveKernel } from '../../core/src/index';
+import {
+  anyParams,
+  detached,
+  guardNotification,
+  guardRequest,
+  isCodeActionParams,
+  isDidChangeParams,
+  isDidOpenParams,
+  isDocumentParams,
+  isObject,
+  isPositionParams,
+  isReferenceParams,
+  isRenameParams,
+  isWillSaveParams,
+} from './guard';
 import { DEFAULT_SETTINGS, type SettingsInput, type TlbscnSettings } from './protocol';
 import { Analysis } from './service/analysis';
 import { codeActions } from './service/codeActions';
@@ -37,10 +53,10 @@ let clientPullsConfiguration = false;
 let clientRegistersConfiguration = false;
 let clientSnippets = false;
 
-/** Merges what a client sent over the defaults; an unknown kernel name is ignored. */
+/** Merges what a client sent over the defaults; an unknown kernel name, or a value of the wrong type, is ignored. */
 function readSettings(input: SettingsInput | undefined): TlbscnSettings {
-  const kernel = input?.kernel !== undefined ? resolveKernel(input.kernel)?.name : undefined;
-  const run = input?.diagnostics?.run;
+  const kernel = typeof input?.kernel === 'string' ? resolveKernel(input.kernel)?.name : undefined;
+  const run = isObject(input?.diagnostics) ? input.diagnostics.run : undefined;
   return { kernel: kernel ?? DEFAULT_SETTINGS.kernel, diagnostics: { run: typeof run === 'boolean' ? run : DEFAULT_SETTINGS.diagnostics.run } };
 }
 
@@ -78,7 +94,7 @@ function scheduleValidation(uri: string): void {
   scheduled.add(uri);
   setImmediate(() => {
     scheduled.delete(uri);
-    void validate(uri);
+    detached(connection.console, `validating ${uri}`, () => validate(uri));
   });
 }
 
@@ -124,44 +140,55 @@ async function refreshSettings(pushed?: SettingsInput): Promise<void> {
 }
 
 // ---- wiring ------------------------------------------------------------------
+// Every handler goes through guard.ts: a malformed message is logged and
+// dropped (or answered with InvalidParams), a failing handler is logged.
 
-connection.onInitialize((params: InitializeParams): InitializeResult => {
-  const caps = params.capabilities;
-  clientPullsConfiguration = !!caps.workspace?.configuration;
-  clientRegistersConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
-  clientSnippets = !!caps.textDocument?.completion?.completionItem?.snippetSupport;
-  initializationSettings = (params.initializationOptions ?? undefined) as SettingsInput | undefined;
-  settings = readSettings(initializationSettings);
-  return {
-    capabilities: {
-      textDocumentSync: TextDocumentSyncKind.Incremental,
-      completionProvider: { triggerCharacters: [' ', '.', ':'] },
-      hoverProvider: true,
-      definitionProvider: true,
-      referencesProvider: true,
-      documentHighlightProvider: true,
-      renameProvider: { prepareProvider: true },
-      documentSymbolProvider: true,
-      foldingRangeProvider: true,
-      documentFormattingProvider: true,
-      codeActionProvider: { codeActionKinds: ['quickfix'] },
-      semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
-    },
-    serverInfo: { name: 'tlbscn' },
-  };
-});
+const log = connection.console;
 
-connection.onInitialized(() => {
-  if (clientRegistersConfiguration) {
-    void connection.client.register(DidChangeConfigurationNotification.type, { section: 'tlbscn' }).catch(() => undefined);
-  }
-  if (clientPullsConfiguration) void refreshSettings();
-});
+connection.onInitialize(
+  guardRequest<Record<string, unknown>, InitializeResult, InitializeError>(log, 'initialize', isObject, (params) => {
+    // a client may leave out what it does not support
+    const caps: InitializeParams['capabilities'] = isObject(params.capabilities) ? params.capabilities : {};
+    clientPullsConfiguration = !!caps.workspace?.configuration;
+    clientRegistersConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+    clientSnippets = !!caps.textDocument?.completion?.completionItem?.snippetSupport;
+    initializationSettings = isObject(params.initializationOptions) ? (params.initializationOptions as SettingsInput) : undefined;
+    settings = readSettings(initializationSettings);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: [' ', '.', ':'] },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        documentFormattingProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
+      },
+      serverInfo: { name: 'tlbscn' },
+    };
+  }),
+);
 
-connection.onDidChangeConfiguration((params) => {
-  const pushed = (params.settings as { tlbscn?: SettingsInput } | null | undefined)?.tlbscn;
-  void refreshSettings(pushed);
-});
+connection.onInitialized(
+  guardNotification(log, 'initialized', anyParams, () => {
+    if (clientRegistersConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'tlbscn' }).catch(() => undefined);
+    }
+    if (clientPullsConfiguration) detached(log, 'reading the settings', () => refreshSettings());
+  }),
+);
+
+connection.onDidChangeConfiguration(
+  guardNotification(log, 'workspace/didChangeConfiguration', isObject, (params) => {
+    const pushed = isObject(params.settings) && isObject(params.settings.tlbscn) ? (params.settings.tlbscn as SettingsInput) : undefined;
+    detached(log, 'reading the settings', () => refreshSettings(pushed));
+  }),
+);
 
 documents.onDidChangeContent((e) => scheduleValidation(e.document.uri));
 documents.onDidClose((e) => {
@@ -171,18 +198,42 @@ documents.onDidClose((e) => {
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
-connection.onCompletion((p) => withDocument(p.textDocument.uri, (a) => doComplete(a, p.position, { snippets: clientSnippets })) ?? []);
-connection.onHover((p) => withDocument(p.textDocument.uri, (a) => doHover(a, p.position)) ?? null);
-connection.onDefinition((p) => withDocument(p.textDocument.uri, (a) => findDefinition(a, p.textDocument.uri, p.position)) ?? null);
-connection.onReferences((p) => withDocument(p.textDocument.uri, (a) => findReferences(a, p.textDocument.uri, p.position, p.context.includeDeclaration)) ?? []);
-connection.onDocumentHighlight((p) => withDocument(p.textDocument.uri, (a) => findDocumentHighlights(a, p.position)) ?? []);
-connection.onPrepareRename((p) => withDocument(p.textDocument.uri, (a) => prepareRename(a, p.position)) ?? null);
-connection.onRenameRequest((p) => withDocument(p.textDocument.uri, (a) => doRename(a, p.textDocument.uri, p.position, p.newName)) ?? null);
-connection.onDocumentSymbol((p) => withDocument(p.textDocument.uri, documentSymbols) ?? []);
-connection.onFoldingRanges((p) => withDocument(p.textDocument.uri, foldingRanges) ?? []);
-connection.onDocumentFormatting((p) => withDocument(p.textDocument.uri, formatDocument) ?? []);
-connection.languages.semanticTokens.on((p) => withDocument(p.textDocument.uri, semanticTokens) ?? { data: [] });
-connection.onCodeAction((p) => withDocument(p.textDocument.uri, (a) => codeActions(a, p.textDocument.uri, p.context.diagnostics)) ?? []);
+connection.onCompletion(guardRequest(log, 'textDocument/completion', isPositionParams, (p) => withDocument(p.textDocument.uri, (a) => doComplete(a, p.position, { snippets: clientSnippets })) ?? []));
+connection.onHover(guardRequest(log, 'textDocument/hover', isPositionParams, (p) => withDocument(p.textDocument.uri, (a) => doHover(a, p.position)) ?? null));
+connection.onDefinition(guardRequest(log, 'textDocument/definition', isPositionParams, (p) => withDocument(p.textDocument.uri, (a) => findDefinition(a, p.textDocument.uri, p.position)) ?? null));
+connection.onReferences(
+  guardRequest(log, 'textDocument/references', isReferenceParams, (p) => withDocument(p.textDocument.uri, (a) => findReferences(a, p.textDocument.uri, p.position, p.context.includeDeclaration)) ?? []),
+);
+connection.onDocumentHighlight(guardRequest(log, 'textDocument/documentHighlight', isPositionParams, (p) => withDocument(p.textDocument.uri, (a) => findDocumentHighlights(a, p.position)) ?? []));
+connection.onPrepareRename(guardRequest(log, 'textDocument/prepareRename', isPositionParams, (p) => withDocument(p.textDocument.uri, (a) => prepareRename(a, p.position)) ?? null));
+connection.onRenameRequest(guardRequest(log, 'textDocument/rename', isRenameParams, (p) => withDocument(p.textDocument.uri, (a) => doRename(a, p.textDocument.uri, p.position, p.newName)) ?? null));
+connection.onDocumentSymbol(guardRequest(log, 'textDocument/documentSymbol', isDocumentParams, (p) => withDocument(p.textDocument.uri, documentSymbols) ?? []));
+connection.onFoldingRanges(guardRequest(log, 'textDocument/foldingRange', isDocumentParams, (p) => withDocument(p.textDocument.uri, foldingRanges) ?? []));
+connection.onDocumentFormatting(guardRequest(log, 'textDocument/formatting', isDocumentParams, (p) => withDocument(p.textDocument.uri, formatDocument) ?? []));
+connection.languages.semanticTokens.on(guardRequest(log, 'textDocument/semanticTokens/full', isDocumentParams, (p) => withDocument(p.textDocument.uri, semanticTokens) ?? { data: [] }));
+connection.onCodeAction(
+  guardRequest(log, 'textDocument/codeAction', isCodeActionParams, (p, token) => {
+    const uri = p.textDocument.uri;
+    return (
+      withDocument(uri, (a) => {
+        // "Show the fix" runs the file under other kernels: it yields like validation, and gives up on a cancelled request or a newer version
+        const pause = async (): Promise<boolean> => {
+          await nextTurn();
+          return !token.isCancellationRequested && documents.get(uri)?.version === a.version;
+        };
+        return codeActions(a, uri, p.context.diagnostics, pause);
+      }) ?? []
+    );
+  }),
+);
 
-documents.listen(connection);
+// The document store reads the sync notifications through the same guards.
+documents.listen({
+  onDidOpenTextDocument: (h) => connection.onDidOpenTextDocument(guardNotification(log, 'textDocument/didOpen', isDidOpenParams, h)),
+  onDidChangeTextDocument: (h) => connection.onDidChangeTextDocument(guardNotification(log, 'textDocument/didChange', isDidChangeParams, h)),
+  onDidCloseTextDocument: (h) => connection.onDidCloseTextDocument(guardNotification(log, 'textDocument/didClose', isDocumentParams, h)),
+  onWillSaveTextDocument: (h) => connection.onWillSaveTextDocument(guardNotification(log, 'textDocument/willSave', isWillSaveParams, h)),
+  onWillSaveTextDocumentWaitUntil: (h) => connection.onWillSaveTextDocumentWaitUntil(guardRequest(log, 'textDocument/willSaveWaitUntil', isWillSaveParams, h)),
+  onDidSaveTextDocument: (h) => connection.onDidSaveTextDocument(guardNotification(log, 'textDocument/didSave', isDocumentParams, h)),
+});
 connection.listen();

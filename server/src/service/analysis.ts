@@ -34,7 +34,8 @@ export class Analysis {
 
   /** `previous`: the analysis of the document's last version, whose parse is reused up to the first changed line. */
   constructor(
-    text: string,
+    /** The document's text as the client holds it (quick fixes try their edits on it). */
+    readonly text: string,
     readonly version: number,
     previous?: Analysis,
   ) {

@@ -131,7 +131,8 @@ export function runDiagnostics(analysis: Analysis, run: RunResult, uri: string):
       source: DIAGNOSTIC_SOURCE,
       message: `stale TLB access under kernel ${run.kernel}: ${a.task} ${a.page} on cpu${a.cpu}. ${a.explanation ?? ''}`.trimEnd(),
       relatedInformation: related,
-      data: { kernel: run.kernel },
+      // what a quick fix needs to tell this access from others on its line
+      data: { kernel: run.kernel, task: a.task, page: a.page },
     });
   }
   for (const e of run.expectations) {
