@@ -86,7 +86,9 @@ test('every required launch attribute has a default, and every shipped configura
   for (const attr of ['program', 'kernel', 'stopOnEntry', 'trace']) {
     assert.notEqual(launch.properties[attr]?.default, undefined, `${attr} has a default`);
   }
-  assert.deepEqual(launch.properties.kernel.enum, ['buggy', 'early-clear', 'fixed', 'fixed-smt8']);
+  // the variant table's rows, in its order (core/src/machine/variants.ts)
+  assert.deepEqual(launch.properties.kernel.enum, ['buggy', 'early-clear', 'fixed', 'v5.2', 'fixed-smt8', 'v5.17']);
+  assert.deepEqual(contributes.configuration.properties['tlbscn.kernel'].enum, launch.properties.kernel.enum);
   assert.equal(launch.properties.kernel.enumDescriptions.length, launch.properties.kernel.enum.length);
 });
 
@@ -100,9 +102,10 @@ test('every contributed command is registered by the client, and every menu name
   assert.ok(contributes.menus['debug/variables/context'].some((m: { command: string }) => m.command === 'tlbscn.toggleFormatting'));
 });
 
-test('settings: the three the language server and client read, with the server\'s defaults', async () => {
+test('settings: the four the language server and client read, with the server\'s defaults', async () => {
   const props = contributes.configuration.properties;
-  assert.deepEqual(Object.keys(props).sort(), ['tlbscn.diagnostics.run', 'tlbscn.kernel', 'tlbscn.trace.server']);
+  assert.deepEqual(Object.keys(props).sort(), ['tlbscn.diagnostics.run', 'tlbscn.explore.maxStall', 'tlbscn.kernel', 'tlbscn.trace.server']);
+  assert.match(clientSources(), /'explore\.maxStall'/);
   assert.deepEqual(props['tlbscn.trace.server'].enum, ['off', 'messages', 'verbose']);
   const protocol = path.join(root, 'server', 'src', 'protocol.ts');
   if (existsSync(protocol)) {

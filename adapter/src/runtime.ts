@@ -6,6 +6,7 @@
 import { EventEmitter } from 'events';
 import * as path from 'path';
 import {
+  describeStall,
   type KernelName,
   KERNEL_NAMES,
   type MicroStep,
@@ -35,8 +36,12 @@ export interface LaunchConfig {
 
 /** File access comes in from outside (mock-debug's FileAccessor), so the runtime can be driven in tests and inline. */
 export interface FileAccess {
+  /** Throws FileRefused for a file it will not read (files.ts: anything but a regular file, or too large). */
   readFile(file: string): string;
 }
+
+/** A file that exists but is not one the adapter reads: the message says why. */
+export class FileRefused extends Error {}
 
 /** A launch that cannot start: the message is for the user. */
 export class LaunchError extends Error {}
@@ -71,8 +76,9 @@ export function loadLaunch(config: LaunchConfig, files: FileAccess): Loaded {
     const text = read(files, replay, 'trace');
     try {
       recorded = JSON.parse(text) as typeof recorded;
-    } catch (e) {
-      throw new LaunchError(`${config.trace}: not a JSON trace (${e instanceof Error ? e.message : String(e)})`);
+    } catch {
+      // not the parser's message: it quotes the file, which may be anything
+      throw new LaunchError(`${config.trace}: not a JSON trace (it does not parse as JSON)`);
     }
     if (!recorded || typeof recorded !== 'object') throw new LaunchError(`${config.trace}: not a JSON trace`);
     if (config.program === undefined && typeof recorded.file !== 'string') throw new LaunchError(`${config.trace}: the trace names no scenario file ('file'), and no 'program' was given`);
@@ -85,6 +91,11 @@ export function loadLaunch(config: LaunchConfig, files: FileAccess): Loaded {
   const text = read(files, file, 'scenario');
   const checked = analyze(text);
   const errors = checked.diagnostics.filter((d) => d.severity === 'error');
+  // diagnostics quote the words they reject: for a file that is no scenario at all (a launch of
+  // /etc/passwd) they would show its contents, so say only what it is not
+  if (errors.length && checked.scenario.file.statements.length === 0) {
+    throw new LaunchError(`${path.basename(file)} is not a tlbscn scenario: none of its lines is a statement of the language (a scenario starts with a 'machine' line)`);
+  }
   if (errors.length) {
     const shown = errors.slice(0, MAX_ERRORS_SHOWN).map((d) => formatDiagnostic(file, d));
     const more = errors.length > MAX_ERRORS_SHOWN ? `\n… and ${errors.length - MAX_ERRORS_SHOWN} more` : '';
@@ -106,7 +117,8 @@ function read(files: FileAccess, file: string, what: string): string {
     return files.readFile(file);
   } catch (e) {
     const code = (e as { code?: string }).code;
-    throw new LaunchError(`cannot read the ${what} ${file}${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`);
+    const why = e instanceof FileRefused ? `: ${e.message}` : code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : '';
+    throw new LaunchError(`cannot read the ${what} ${file}${why}`);
   }
 }
 
@@ -121,7 +133,12 @@ function findRecordedFile(recorded: string, trace: string, cwd: string, files: F
       // try the next place
     }
   }
-  throw new LaunchError(`the trace's scenario '${recorded}' is found neither beside the trace nor in ${cwd}; give 'program'`);
+  throw new LaunchError(`the trace's scenario '${clip(recorded)}' is found neither beside the trace nor in ${cwd}; give 'program'`);
+}
+
+/** A name read from a trace, short enough for a message whatever the trace holds. */
+function clip(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
 
 // ---- stops and events ----------------------------------------------------------
@@ -212,12 +229,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   /** Replaces the watches of one kind; returns their resolution, in the order given. */
   setWatches(kind: WatchSpec['kind'], specs: WatchSpec[]): ResolvedWatch[] {
+    // resolve them all before anything is replaced: a request that fails leaves the old ones in place
+    const resolved = specs.map((spec) => this.resolver.resolve(spec));
     for (const [id, w] of this.watches) if (w.spec.kind === kind) this.watches.delete(id);
-    return specs.map((spec) => {
-      const resolved = this.resolver.resolve(spec);
-      this.watches.set(spec.id, resolved);
-      return resolved;
-    });
+    for (const w of resolved) this.watches.set(w.spec.id, w);
+    return resolved;
   }
 
   specs(): WatchSpec[] {
@@ -292,6 +308,14 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   pause(): void {
     if (this.moving) this.pauseRequested = true;
+  }
+
+  /**
+   * Stops where the cursor stands: after a motion failed halfway, the client
+   * (told the motion had started) waits for a stop that would otherwise never come.
+   */
+  halt(description: string): void {
+    this.stopHere(this.timeline.pointOfStep[this.cursor.position] ?? this.timeline.end, this.stopAs('pause', description));
   }
 
   get isMoving(): boolean {
@@ -443,7 +467,10 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     const step = this.timeline.stepAt(point)!;
     const error = filter === 'error' ? this.run.errors.find((err) => err.afterStep === step.index) : undefined;
     const description = error?.message ?? step.access?.explanation ?? step.text;
-    return { id: filter, title, description: `line ${step.line + 1}: ${description}` };
+    // spec v2 §0.4: a stale access reached by an interleaving says how long a thread was held with interrupts off
+    const concurrent = step.access?.outcome === 'stale' && this.scenario.program.some((item) => item.kind === 'concurrently');
+    const stall = concurrent ? ` [${describeStall(this.run.stall, this.scenario.topology, null)}]` : '';
+    return { id: filter, title, description: `line ${step.line + 1}: ${description}${stall}` };
   }
 
   private summary(): string {

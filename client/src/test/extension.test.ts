@@ -87,7 +87,7 @@ export function registerSuite(): void {
 
     test('Run under every kernel variant gives one row per variant', async () => {
       const rows = await vscode.commands.executeCommand<VariantRow[]>('tlbscn.runAllKernels', await sample('seed-a29ebeaf.tlbscn'));
-      assert.deepEqual(rows.map((r) => r.kernel), ['buggy', 'early-clear', 'fixed', 'fixed-smt8']);
+      assert.deepEqual(rows.map((r) => r.kernel), ['buggy', 'early-clear', 'fixed', 'v5.2', 'fixed-smt8', 'v5.17']);
       assert.equal(rows[0].stale, 1);
       assert.equal(rows[0].staleLines[0], 36);
     });
@@ -96,6 +96,7 @@ export function registerSuite(): void {
       const result = await vscode.commands.executeCommand<ExploreResult>('tlbscn.explore', await sample('early-clear-race.tlbscn'));
       assert.ok(result.counterexample, 'a stale schedule');
       assert.ok(result.counterexample.run.stale > 0);
+      assert.equal(result.counterexample.run.stall.steps, 1, 'S8 needs cpu2 held one micro-step');
     });
 
     test('F5 on the seed stops at the stale access, with need_tlb_flush and the TLBs in Variables', async () => {

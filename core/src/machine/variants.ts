@@ -201,3 +201,22 @@ export function markedBits(topology: Topology, variant: KernelVariant, prevCpu: 
   const group = variant.grouping!;
   return variant.setter === 'every' ? groupMembers(topology, prevCpu, group) : [representative(topology, prevCpu, group)];
 }
+
+/** A row of the variant table in words, column by column (hover, docs, `tlbscn compare`). */
+export function variantColumns(v: KernelVariant): [column: string, value: string][] {
+  const bit: Record<CpuGroup, string> = {
+    thread: "the cpu's own bit",
+    round4: 'the bit of the cpu rounded down to a multiple of 4 (clrrdi r6,r6,2)',
+    core: "the bit of the core's first thread (cpu_first_thread_sibling)",
+    tlbDomain: "the bit of the TLB domain's first thread (cpu_first_tlb_thread_sibling)",
+  };
+  const group = v.grouping === 'tlbDomain' ? 'TLB domain' : 'core';
+  return [
+    ['grouping', v.grouping ? `${group} (what a move "to another core" means; whose threads are IPI'd)` : 'no radix movement tracking (no prev_cpu)'],
+    ['setter', !v.grouping ? '—' : v.setter === 'every' ? `every thread of the old ${group}` : `the first thread of the old ${group}`],
+    ['checker', bit[v.entryBit] + (v.sweepOnlyIfAllSet ? `: clear → nothing; set and every bit of the ${group} set → sweep; set but not all → ptesync only` : '; set → sweep')],
+    ['clear', v.clear === 'before-flush' ? 'before the sweep' : `after the sweep${v.entryBit === 'thread' && v.sweepOnlyIfAllSet ? ' (own bit only)' : ''}`],
+    ['sweep', v.flushedMmus.includes('radix') ? 'radix and HPT entries of the LPID' : 'HPT-format tlbiel only: radix entries survive'],
+    ['migrate-away IPI', v.migrateAwayIpi ? 'on every move, a waiting cross-call to prev_cpu (do_migrate_away_vcpu)' : 'no'],
+  ];
+}

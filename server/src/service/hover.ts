@@ -2,7 +2,7 @@
 // topology, which guest and lpid a vcpu belongs to, which commit a kernel
 // variant stands for, and what a declared name is.
 
-import { type Pos, SYNTAX, type StatementKeyword, STATEMENT_KEYWORDS, lexLine, resolveKernel } from '../../../core/src/index';
+import { type Pos, SYNTAX, type StatementKeyword, STATEMENT_KEYWORDS, lexLine, resolveKernel, variantColumns } from '../../../core/src/index';
 import { type Hover, MarkupKind } from 'vscode-languageserver';
 import type { Analysis } from './analysis';
 
@@ -11,9 +11,9 @@ const KEYWORD_DOCS: Record<StatementKeyword, string> = {
   machine:
     'The POWER9 host: `cores` × `threads` hardware threads, cpu id = core × threads + thread. The threads of a core share one TLB; with `bigcore` (SMT8 fused core) even and odd threads have separate TLB halves. Each TLB has `tlb-sets` sets; a page\'s set is its position in its task\'s `pages` modulo `tlb-sets`.',
   kernel:
-    'The host kernel variant the run simulates: `buggy` (before a29ebeaf, v4.10), `early-clear` (a29ebeaf with the clear before the sweep), `fixed` (a29ebeaf, v4.11), `fixed-smt8` (77bbbc0cf848, v5.14).',
+    'The host kernel variant the run simulates, one row per kernel version: `buggy` (in series before a29ebeaf), `early-clear` (a29ebeaf with the clear before the sweep), `fixed` (a29ebeaf, v4.11), `v5.2` (70ea13f6e609), `fixed-smt8` (77bbbc0cf848, v5.14), `v5.17` (d5c0e8332d82, per-thread bits, today\'s code).',
   guest:
-    'A KVM guest (`struct kvm`): an LPID (1, 2, … in declaration order unless given), radix or hash (hpt) MMU, `need_tlb_flush` (a cpumask, all bits set at VM creation, so every core flushes the LPID before its first guest entry) and `cpu_in_guest`.',
+    'A KVM guest (`struct kvm`): an LPID (1, 2, … in declaration order unless given), radix or hash (hpt) MMU, `need_tlb_flush` (a cpumask, all bits clear at creation: on POWER9 the kernel sets them only before ARCH_300) and `cpu_in_guest`.',
   task:
     'A guest process: a pid (1, 2, … per guest), a page table whose pages start mapped, each to its own frame, and the set of vcpus it has run on (its `mm_cpumask`, which decides between `tlbiel` and `tlbie`).',
   run:
@@ -88,7 +88,10 @@ export function doHover(analysis: Analysis, pos: Pos): Hover | undefined {
   }
   if (tokens[0].text === 'kernel' && i === 1) {
     const v = resolveKernel(word);
-    return v ? md(`**${v.name}**${v.name !== word ? ` (alias ${word})` : ''} — ${v.commit}\n\n${v.summary}`, token.range) : undefined;
+    if (!v) return undefined;
+    const row = variantColumns(v).map(([column, value]) => `| ${column} | ${value} |`).join('\n');
+    const release = v.release ? ` (${v.release})` : '';
+    return md(`**${v.name}**${release}${v.name !== word ? ` (alias ${word})` : ''} — ${v.commit}\n\n${v.summary}\n\n| column | this row |\n| --- | --- |\n${row}`, token.range);
   }
 
   const o = analysis.occurrenceAt(pos);
