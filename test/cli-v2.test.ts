@@ -1,0 +1,85 @@
+// The command line's v2 contract (spec §0, §6): explore's stall fields and
+// --max-stall, the exit codes 0/1/2/3, the kernel rows and their aliases,
+// and canonical kernel names in JSON.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.join(__dirname, '..');
+
+function tlbscn(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'tlbscn.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function tempFile(text: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tlbscn-v2-'));
+  const f = path.join(dir, 'case.tlbscn');
+  fs.writeFileSync(f, text);
+  return f;
+}
+
+test('explore --json: a stale schedule carries its least stall (cpu, 1-based line), maxStall null when unbounded, the canonical kernel name', () => {
+  const r = tlbscn('explore', 'sample-scenarios/early-clear-race.tlbscn', '--json');
+  assert.equal(r.code, 1, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.kernel, 'early-clear');
+  assert.equal(j.maxStall, null);
+  assert.equal(j.truncated, false);
+  assert.ok(j.stale >= 1 && Array.isArray(j.schedule) && j.run.stale >= 1);
+  assert.deepEqual({ steps: j.stall.steps, cpu: j.stall.cpu, line: j.stall.line }, { steps: 1, cpu: 2, line: 33 });
+});
+
+test('explore --max-stall: the S15 lost update needs stall 4 (model-level, labelled so); with stall ≤ 3 nothing is stale and the search is not "cut short"', () => {
+  const file = 'sample-scenarios/races/lost-update.tlbscn';
+  const found = tlbscn('explore', file);
+  assert.equal(found.code, 1);
+  assert.match(found.out, /stall 4: a model-level race: needs cpu0 held 4 micro-steps with interrupts off/);
+  const bounded = tlbscn('explore', file, '--max-stall', '3', '--json');
+  assert.equal(bounded.code, 0, bounded.out);
+  const j = JSON.parse(bounded.out);
+  assert.equal(j.maxStall, 3);
+  assert.equal(j.truncated, false);
+  assert.equal(j.stale, 0);
+  assert.equal(j.stall, undefined);
+});
+
+test('explore under an alias prints the canonical name; v5.17 finds S17 with --max-stall 2', () => {
+  const r = tlbscn('explore', 'sample-scenarios/races/v5.17-lost-request.tlbscn', '--kernel', 'per-thread', '--max-stall', '2', '--json');
+  assert.equal(r.code, 1, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.kernel, 'v5.17');
+  assert.equal(j.stall.steps, 1);
+  assert.equal(j.stall.cpu, 0);
+  assert.equal(tlbscn('explore', 'sample-scenarios/races/v5.17-lost-request.tlbscn', '--kernel', 'v4.11').code, 0);
+});
+
+test('exit 3: a search cut short by --max-states gives no verdict', () => {
+  const r = tlbscn('explore', 'sample-scenarios/races/lost-update.tlbscn', '--kernel', 'early-clear', '--max-states', '5');
+  assert.equal(r.code, 3, r.out + r.err);
+  assert.match(r.out, /truncated, no verdict/);
+});
+
+test('a deadlock is a runtime error at the block: explore and run exit 2 with FILE:LINE:COL', () => {
+  const f = tempFile(['machine cores 1 threads 2', 'guest vm vcpus 2', 'task X in vm pages P', 'run vm.vcpu0 on cpu0', 'concurrently {', '  cpu1: access X P', '}', ''].join('\n'));
+  const e = tlbscn('explore', f);
+  assert.equal(e.code, 2, e.out + e.err);
+  assert.match(e.err, /case\.tlbscn:5:1: error: deadlock: cpu1 waits for X to be scheduled on a vcpu; nothing runs it/);
+  const j = JSON.parse(tlbscn('explore', f, '--json').out);
+  assert.match(j.error.message, /deadlock/);
+});
+
+test('the kernel rows: v4.10 is no alias (no released kernel ran radix guests without a29ebeaf); v5.2 and v5.17 are rows', () => {
+  const bad = tlbscn('run', 'sample-scenarios/seed-a29ebeaf.tlbscn', '--kernel', 'v4.10');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown kernel variant 'v4\.10'/);
+  const s10 = 'sample-scenarios/smt8-bit-mismatch.tlbscn';
+  assert.match(tlbscn('run', s10, '--kernel', 'v4.11').out, /the entry path of cpu5 tests bit 4 under fixed, which nobody set/);
+  assert.equal(JSON.parse(tlbscn('run', s10, '--kernel', 'v5.2', '--json').out).stale, 0);
+  const compare = tlbscn('compare', s10, '--json');
+  assert.deepEqual(JSON.parse(compare.out)[0].variants.map((v: { kernel: string }) => v.kernel), ['buggy', 'early-clear', 'fixed', 'v5.2', 'fixed-smt8', 'v5.17']);
+});
