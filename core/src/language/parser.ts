@@ -337,11 +337,17 @@ export function reparse(previous: ParseResult, text: string): ParseResult {
   while (firstChange < n && lines[firstChange] === old[firstChange]) firstChange++;
   if (firstChange === lines.length && lines.length === old.length) return previous;
   // an unclosed block swallowed every line after it: it cannot be kept
-  const kept = previous.file.statements.findIndex(
-    (st) => st.range.end.line >= firstChange || (st.kind === 'concurrently' && st.openRange && !st.closeRange),
-  );
-  const statements = kept < 0 ? [...previous.file.statements] : previous.file.statements.slice(0, kept);
-  const from = kept < 0 ? firstChange : Math.min(firstChange, previous.file.statements[kept].range.start.line);
+  const prior = previous.file.statements;
+  let kept = prior.findIndex((st) => st.range.end.line >= firstChange || (st.kind === 'concurrently' && st.openRange && !st.closeRange));
+  let from = kept < 0 ? firstChange : Math.min(firstChange, prior[kept].range.start.line);
+  // Parsing restarts at the start of line `from` with no block open, so no
+  // kept statement may end on that line: `} concurrently {` (or `} run …`)
+  // closes a block on the line where the next statement starts.
+  while (kept > 0 && prior[kept - 1].range.end.line >= from) {
+    kept--;
+    from = Math.min(from, prior[kept].range.start.line);
+  }
+  const statements = kept < 0 ? [...prior] : prior.slice(0, kept);
   // With as many lines as before (an edit within lines), what follows the
   // last changed line can be kept too, from the first statement boundary
   // both parses share: every line there has the same text and number.
