@@ -46,6 +46,7 @@ export class Analysis {
     return this.result.scenario;
   }
 
+  /** The lines as LSP counts them ('\r\n', '\r' and '\n' each end one), without their ends: every feature's positions come from these. */
   get lines(): string[] {
     return this.result.scenario.file.sourceLines;
   }

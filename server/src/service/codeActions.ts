@@ -35,13 +35,16 @@ function resolves(analysis: Analysis, d: Diagnostic, edits: TextEdit[]): boolean
   return !after.some((x) => samePos(x.range.start, d.range.start) && (x.code === d.code || x.severity === 'error'));
 }
 
-function kernelEdit(analysis: Analysis, variant: KernelName): TextEdit {
+/** The edit that selects `variant`, and the line it adds if the file had no kernel line. */
+function kernelEdit(analysis: Analysis, variant: KernelName): { edit: TextEdit; addedLine?: number } {
   const statements = analysis.scenario.file.statements;
   const kernelLine = statements.find((s) => s.kind === 'kernel');
-  if (kernelLine?.kind === 'kernel') return { range: kernelLine.variant.range, newText: variant };
+  if (kernelLine?.kind === 'kernel') return { edit: { range: kernelLine.variant.range, newText: variant } };
   const machine = statements.find((s) => s.kind === 'machine');
   const line = machine ? machine.range.start.line + 1 : 0;
-  return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `kernel ${variant}\n` };
+  // the new line ends as the file's first line does ('\r\n', '\r' or '\n')
+  const lineEnd = /\r\n?|\n/.exec(analysis.text)?.[0] ?? '\n';
+  return { edit: { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `kernel ${variant}${lineEnd}` }, addedLine: line };
 }
 
 /** Runs of a document version under other kernels, kept while the version is current: code actions are asked for at every cursor move. */
@@ -59,9 +62,8 @@ async function fixingKernel(analysis: Analysis, d: Diagnostic, running: KernelNa
   if (!runs) runsUnder.set(analysis, (runs = new Map()));
   // rows that are not a release (the pre-fix kernel, the early-clear draft) fix nothing
   for (const variant of KERNEL_NAMES.slice(KERNEL_NAMES.indexOf(running) + 1).filter((k) => VARIANTS[k].release !== '')) {
-    const edit = kernelEdit(analysis, variant);
-    const inserted = edit.newText.endsWith('\n');
-    const line = d.range.start.line + (inserted && edit.range.start.line <= d.range.start.line ? 1 : 0);
+    const { edit, addedLine } = kernelEdit(analysis, variant);
+    const line = d.range.start.line + (addedLine !== undefined && addedLine <= d.range.start.line ? 1 : 0);
     let run = runs.get(variant);
     if (!run) {
       run = await runScenario(edited(analysis, [edit]), variant, pause);

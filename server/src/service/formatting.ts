@@ -59,13 +59,11 @@ export function formatDocument(analysis: Analysis): TextEdit[] {
 
   const edits: TextEdit[] = [];
   source.forEach((text, i) => {
-    const end = text.endsWith('\r') ? text.length - 1 : text.length;
-    const current = text.slice(0, end);
     const comment = lexed[i].comment;
     let next = code[i];
-    if (next === undefined) next = lexed[i].bad ? current : current.trimEnd();
+    if (next === undefined) next = lexed[i].bad ? text : text.trimEnd();
     else if (comment) next += ' '.repeat(Math.max(1, comment.start - next.length)) + comment.text.trimEnd();
-    if (next !== current) edits.push({ range: { start: { line: i, character: 0 }, end: { line: i, character: end } }, newText: next });
+    if (next !== text) edits.push({ range: { start: { line: i, character: 0 }, end: { line: i, character: text.length } }, newText: next });
   });
   return edits;
 }
