@@ -15,7 +15,9 @@ test('the seed: its own variant checks the expect lines, the # outcomes: line ad
     ['buggy', true, 'stale'],
     ['early-clear', false, 'fault'],
     ['fixed', false, 'fault'],
+    ['v5.2', false, 'fault'],
     ['fixed-smt8', false, 'fault'],
+    ['v5.17', false, 'fault'],
   ]);
   for (const t of plan) assert.deepEqual(runTest(seed, t), { errors: [], failures: [] }, t.kernel);
 });
