@@ -84,6 +84,13 @@ function tokenize(text: string): Token[] {
   return out;
 }
 
+/**
+ * Deeper than any expression a person writes, and shallow enough that neither
+ * the parser nor the evaluator (both recursive) can exhaust the stack: an
+ * exception filter's condition nested 1,500 deep once took the adapter down.
+ */
+export const MAX_DEPTH = 100;
+
 export function parseExpression(text: string): Expr {
   const tokens = tokenize(text);
   let i = 0;
@@ -94,12 +101,31 @@ export function parseExpression(text: string): Expr {
     if (!isOp(op)) throw new ExpressionError(`expected '${op}' at column ${peek().at + 1}${peek().kind === 'end' ? ' (end of expression)' : ''}`);
     i++;
   };
+  const tooDeep = () => new ExpressionError(`expression nested deeper than ${MAX_DEPTH} levels`);
+  // the parser's own recursion (parentheses, calls, `!`) is bounded before it descends…
+  let nesting = 0;
+  const nested = <T>(parse: () => T): T => {
+    if (++nesting > MAX_DEPTH) throw tooDeep();
+    const e = parse();
+    nesting--;
+    return e;
+  };
+  // …and the tree's depth (what evaluation recurses over) as it is built: `a && b && …` loops here but nests
+  // there; a leaf, never in the map, is 1 deep
+  const depth = new Map<Expr, number>();
+  const node = (e: Expr, children: readonly Expr[]): Expr => {
+    const d = 1 + children.reduce((deepest, c) => Math.max(deepest, depth.get(c) ?? 1), 0);
+    if (d > MAX_DEPTH) throw tooDeep();
+    depth.set(e, d);
+    return e;
+  };
+  const binary = (op: string, left: Expr, right: Expr) => node({ k: 'binary', op, left, right }, [left, right]);
 
   const or = (): Expr => {
     let left = and();
     while (isOp('||') || isWord('or')) {
       i++;
-      left = { k: 'binary', op: '||', left, right: and() };
+      left = binary('||', left, and());
     }
     return left;
   };
@@ -107,14 +133,15 @@ export function parseExpression(text: string): Expr {
     let left = not();
     while (isOp('&&') || isWord('and')) {
       i++;
-      left = { k: 'binary', op: '&&', left, right: not() };
+      left = binary('&&', left, not());
     }
     return left;
   };
   const not = (): Expr => {
     if (isOp('!') || isWord('not')) {
       i++;
-      return { k: 'unary', op: '!', arg: not() };
+      const arg = nested(not);
+      return node({ k: 'unary', op: '!', arg }, [arg]);
     }
     return comparison();
   };
@@ -122,11 +149,11 @@ export function parseExpression(text: string): Expr {
     const left = bitAnd();
     if (isOp('==', '!=', '<', '<=', '>', '>=')) {
       const op = tokens[i++].text;
-      return { k: 'binary', op, left, right: bitAnd() };
+      return binary(op, left, bitAnd());
     }
     if (isWord('has', 'lacks')) {
       const op = tokens[i++].text;
-      return { k: 'binary', op, left, right: postfix() };
+      return binary(op, left, postfix());
     }
     return left;
   };
@@ -134,7 +161,7 @@ export function parseExpression(text: string): Expr {
     let left = postfix();
     while (isOp('&')) {
       i++;
-      left = { k: 'binary', op: '&', left, right: postfix() };
+      left = binary('&', left, postfix());
     }
     return left;
   };
@@ -145,7 +172,7 @@ export function parseExpression(text: string): Expr {
       const t = peek();
       if (t.kind !== 'id' && t.kind !== 'num') throw new ExpressionError(`expected a field name after '.' at column ${t.at + 1}`);
       i++;
-      e = { k: 'member', of: e, name: t.text };
+      e = node({ k: 'member', of: e, name: t.text }, [e]);
     }
     return e;
   };
@@ -153,11 +180,14 @@ export function parseExpression(text: string): Expr {
     const t = peek();
     if (t.kind === 'num') {
       i++;
-      return { k: 'num', v: Number(t.text) };
+      const v = Number(t.text);
+      // past 2^53 a literal no longer means the number written (and `&` could not convert it)
+      if (!Number.isSafeInteger(v)) throw new ExpressionError(`the number at column ${t.at + 1} is too large`);
+      return { k: 'num', v };
     }
     if (isOp('(')) {
       i++;
-      const e = or();
+      const e = nested(or);
       expect(')');
       return e;
     }
@@ -167,14 +197,14 @@ export function parseExpression(text: string): Expr {
         i++;
         const args: Expr[] = [];
         if (!isOp(')')) {
-          args.push(or());
+          args.push(nested(or));
           while (isOp(',')) {
             i++;
-            args.push(or());
+            args.push(nested(or));
           }
         }
         expect(')');
-        return { k: 'call', fn: t.text, args };
+        return node({ k: 'call', fn: t.text, args }, args);
       }
       if (isOp(':')) {
         i++;

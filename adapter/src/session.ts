@@ -7,8 +7,12 @@
 // true: the end of the trace is a stop, so you can step back from it), hex, cwd.
 // Custom requests: `toggleFormatting` (hex ↔ decimal), `gotoStep {step}`,
 // `traceInfo`.
+//
+// Every request goes through dispatchRequest: its arguments are checked
+// (requests.ts) and its target looked up before anything is answered or
+// changed, and whatever it throws becomes an error response, or, once a
+// motion has been answered, a stop (issue 13: nothing crashes, nothing hangs).
 
-import * as fs from 'fs';
 import * as path from 'path';
 import {
   Breakpoint,
@@ -18,6 +22,7 @@ import {
   InitializedEvent,
   InvalidatedEvent,
   LoggingDebugSession,
+  Response,
   Scope,
   Source,
   StackFrame,
@@ -27,6 +32,8 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { EXCEPTION_FILTERS, type ResolvedWatch, type WatchKind, type WatchSpec } from './breakpoints';
 import { ExpressionError, complete, dataIdOf, evaluate, parseExpression } from './expressions';
+import { readRegularFile } from './files';
+import { ARGUMENTS, type Check, type Command, RequestError, isCommand } from './requests';
 import { type LaunchConfig, LaunchError, type OutputLine, Runtime, type Stop, loadLaunch } from './runtime';
 import { type Format, type VarNode, guestsScope, machineScope, stepScope, valueNode } from './variables';
 
@@ -39,6 +46,7 @@ export interface TlbscnLaunchArguments extends DebugProtocol.LaunchRequestArgume
 /** Thread 1 is the scenario's sequencer; cpu N is thread N + 2. */
 const SEQUENCER = 1;
 const threadOfCpu = (cpu: number) => cpu + 2;
+const isThread = (rt: Runtime, threadId: number) => threadId === SEQUENCER || (threadId >= threadOfCpu(0) && threadId < threadOfCpu(rt.scenario.topology.cpuCount));
 /** Frame ids: thread × this + depth. */
 const FRAMES_PER_THREAD = 1024;
 /** Collections longer than this are paged by the client. */
@@ -51,7 +59,17 @@ interface Container {
   cached?: VarNode[];
 }
 
-const files = { readFile: (file: string) => fs.readFileSync(file, 'utf8') };
+/** One frame of a thread's stack, innermost first; `depth` 0 is the outermost. */
+interface Frame {
+  depth: number;
+  name: string;
+  line: number;
+}
+
+/** Checks a request's arguments, then handles it. */
+type Route = (response: DebugProtocol.Response, args: unknown) => void | Promise<void>;
+
+const files = { readFile: readRegularFile };
 
 export class TlbscnDebugSession extends LoggingDebugSession {
   private runtime: Runtime | undefined;
@@ -66,6 +84,8 @@ export class TlbscnDebugSession extends LoggingDebugSession {
   private nextBreakpointId = 1;
   private exceptionSpecs: WatchSpec[] = [];
   private supportsInvalidated = false;
+  /** Responses sent: a failure after its response cannot be answered again, only stopped. */
+  private answered = new WeakSet<DebugProtocol.Response>();
 
   constructor() {
     super();
@@ -77,6 +97,93 @@ export class TlbscnDebugSession extends LoggingDebugSession {
 
   private spec(kind: WatchKind, target: string | number, from: { condition?: string; hitCondition?: string; logMessage?: string } = {}): WatchSpec {
     return { id: this.nextBreakpointId++, kind, target, ...pick(from) };
+  }
+
+  // ---- dispatch -------------------------------------------------------------------
+
+  private route<A, R extends DebugProtocol.Response>(check: Check<A>, handler: (response: R, args: A) => void | Promise<void>): Route {
+    // the library's Response is the DAP response each handler fills in
+    return (response, args) => handler.call(this, response as R, check(args, ''));
+  }
+
+  private readonly routes: Record<Exclude<Command, 'initialize'>, Route> = {
+    launch: this.route(ARGUMENTS.launch, this.launchRequest),
+    restart: this.route(ARGUMENTS.restart, this.restartRequest),
+    configurationDone: this.route(ARGUMENTS.configurationDone, this.configurationDoneRequest),
+    disconnect: this.route(ARGUMENTS.disconnect, this.disconnectRequest),
+    terminate: this.route(ARGUMENTS.terminate, this.terminateRequest),
+    setBreakpoints: this.route(ARGUMENTS.setBreakpoints, this.setBreakPointsRequest),
+    setFunctionBreakpoints: this.route(ARGUMENTS.setFunctionBreakpoints, this.setFunctionBreakPointsRequest),
+    setExceptionBreakpoints: this.route(ARGUMENTS.setExceptionBreakpoints, this.setExceptionBreakPointsRequest),
+    dataBreakpointInfo: this.route(ARGUMENTS.dataBreakpointInfo, this.dataBreakpointInfoRequest),
+    setDataBreakpoints: this.route(ARGUMENTS.setDataBreakpoints, this.setDataBreakpointsRequest),
+    breakpointLocations: this.route(ARGUMENTS.breakpointLocations, this.breakpointLocationsRequest),
+    continue: this.route(ARGUMENTS.continue, this.continueRequest),
+    next: this.route(ARGUMENTS.next, this.nextRequest),
+    stepIn: this.route(ARGUMENTS.stepIn, this.stepInRequest),
+    stepOut: this.route(ARGUMENTS.stepOut, this.stepOutRequest),
+    stepBack: this.route(ARGUMENTS.stepBack, this.stepBackRequest),
+    reverseContinue: this.route(ARGUMENTS.reverseContinue, this.reverseContinueRequest),
+    pause: this.route(ARGUMENTS.pause, this.pauseRequest),
+    restartFrame: this.route(ARGUMENTS.restartFrame, this.restartFrameRequest),
+    gotoTargets: this.route(ARGUMENTS.gotoTargets, this.gotoTargetsRequest),
+    goto: this.route(ARGUMENTS.goto, this.gotoRequest),
+    threads: this.route(ARGUMENTS.threads, this.threadsRequest),
+    stackTrace: this.route(ARGUMENTS.stackTrace, this.stackTraceRequest),
+    scopes: this.route(ARGUMENTS.scopes, this.scopesRequest),
+    variables: this.route(ARGUMENTS.variables, this.variablesRequest),
+    evaluate: this.route(ARGUMENTS.evaluate, this.evaluateRequest),
+    completions: this.route(ARGUMENTS.completions, this.completionsRequest),
+    exceptionInfo: this.route(ARGUMENTS.exceptionInfo, this.exceptionInfoRequest),
+    toggleFormatting: this.route(ARGUMENTS.toggleFormatting, this.toggleFormattingRequest),
+    gotoStep: this.route(ARGUMENTS.gotoStep, this.gotoStepRequest),
+    traceInfo: this.route(ARGUMENTS.traceInfo, this.traceInfoRequest),
+  };
+
+  protected override dispatchRequest(request: DebugProtocol.Request): void {
+    const response = new Response(request);
+    const { command } = request;
+    let done: void | Promise<void>;
+    try {
+      if (!isCommand(command)) throw new RequestError('the tlbscn debugger does not support this request');
+      if (command === 'initialize') {
+        const args = ARGUMENTS.initialize(request.arguments, '');
+        // DAP's default path format: the library would refuse a client that leaves it out
+        done = super.dispatchRequest({ ...request, arguments: { ...args, pathFormat: args.pathFormat ?? 'path' } });
+      } else {
+        done = this.routes[command](response, request.arguments);
+      }
+    } catch (e) {
+      return this.failed(response, e);
+    }
+    if (done) done.catch((e: unknown) => this.failed(response, e));
+  }
+
+  override sendResponse(response: DebugProtocol.Response): void {
+    this.answered.add(response);
+    super.sendResponse(response);
+  }
+
+  /**
+   * A request that failed: an error response that says why (never a raw
+   * TypeError: an unexpected exception is logged, and reported as one); or,
+   * when the request was answered already, a stop where the trace stands.
+   */
+  private failed(response: DebugProtocol.Response, e: unknown): void {
+    const expected = e instanceof RequestError || e instanceof LaunchError || e instanceof ExpressionError;
+    if (!expected) console.error(`tlbscn debug adapter: the '${response.command}' request failed:`, e);
+    if (!this.answered.has(response)) {
+      const message = !expected
+        ? `internal error in the '${response.command}' request (a bug: its details are in the debug adapter's log)`
+        : e instanceof RequestError ? `${response.command}: ${e.message}` : e.message;
+      // '{_m}': the library substitutes only '_' variables, and messages may hold braces
+      return this.sendErrorResponse(response, { id: 1001, format: '{_m}', variables: { _m: message }, showUser: true });
+    }
+    try {
+      this.runtime?.halt(`stopped by an internal error in '${response.command}' (its details are in the debug adapter's log)`);
+    } catch (again) {
+      console.error('tlbscn debug adapter: and stopping failed too:', again);
+    }
   }
 
   // ---- lifecycle -------------------------------------------------------------------
@@ -114,46 +221,41 @@ export class TlbscnDebugSession extends LoggingDebugSession {
   }
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, given: TlbscnLaunchArguments | undefined): Promise<void> {
+    if (this.launchArgs) throw new RequestError('this session has launched its scenario already (restart runs it again)');
     const args = given ?? {};
-    try {
-      this.attach(new Runtime(loadLaunch(args, files), args.stopAtEnd !== false));
-    } catch (e) {
-      return this.fail(response, e);
-    }
+    const runtime = new Runtime(loadLaunch(args, files), args.stopAtEnd !== false);
+    runtime.setWatches('exception', this.exceptionSpecs);
+    this.attach(runtime);
     this.launchArgs = args;
     this.format.hex = !!args.hex;
     // breakpoints can be verified only against a run: ask for them now
     this.sendEvent(new InitializedEvent());
     await Promise.race([this.configured, new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
     this.sendResponse(response);
-    await this.runtime!.start(!!args.stopOnEntry);
+    // this runtime, even if a terminate or restart came meanwhile: a disposed one starts and stops silently
+    await runtime.start(!!args.stopOnEntry);
   }
 
-  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
-    const launch = { ...this.launchArgs, ...(args.arguments as TlbscnLaunchArguments | undefined) };
-    let runtime: Runtime;
-    try {
-      runtime = new Runtime(loadLaunch(launch, files), launch.stopAtEnd !== false);
-    } catch (e) {
-      return this.fail(response, e);
-    }
+  protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments | undefined): Promise<void> {
+    if (!this.launchArgs) throw new RequestError('nothing to restart: launch a scenario first');
+    const launch: TlbscnLaunchArguments = { ...this.launchArgs, ...(args?.arguments as TlbscnLaunchArguments | undefined) };
+    // the new run is made whole before the old one is dropped: a restart that fails changes nothing
+    const runtime = new Runtime(loadLaunch(launch, files), launch.stopAtEnd !== false);
     const specs = this.runtime?.specs() ?? [];
+    runtime.setWatches('exception', this.exceptionSpecs);
+    const moved = (['line', 'function', 'data'] as const).flatMap((kind) => runtime.setWatches(kind, specs.filter((s) => s.kind === kind)));
     this.runtime?.dispose();
     this.attach(runtime);
     this.launchArgs = launch;
-    for (const kind of ['line', 'function', 'data', 'exception'] as const) {
-      for (const w of runtime.setWatches(kind, specs.filter((s) => s.kind === kind))) {
-        if (kind !== 'exception') this.sendEvent(new BreakpointEvent('changed', this.toBreakpoint(w)));
-      }
-    }
+    for (const w of moved) this.sendEvent(new BreakpointEvent('changed', this.toBreakpoint(w)));
     this.sendResponse(response);
     await runtime.start(!!launch.stopOnEntry);
   }
 
-  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments): void {
+  protected override disconnectRequest(response: DebugProtocol.DisconnectResponse, args: DebugProtocol.DisconnectArguments | undefined): void {
     this.runtime?.dispose();
     this.runtime = undefined;
-    super.disconnectRequest(response, args);
+    super.disconnectRequest(response, args ?? {});
   }
 
   protected override terminateRequest(response: DebugProtocol.TerminateResponse): void {
@@ -165,7 +267,6 @@ export class TlbscnDebugSession extends LoggingDebugSession {
 
   private attach(runtime: Runtime): void {
     this.runtime = runtime;
-    runtime.setWatches('exception', this.exceptionSpecs);
     runtime.on('stopped', (stop) => this.onStopped(stop));
     runtime.on('output', (line) => this.onOutput(line));
     runtime.on('end', ({ failedExpectations }) => {
@@ -177,14 +278,6 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     const replay = loaded.replay ? ` (replaying ${path.basename(loaded.replay)})` : '';
     this.onOutput({ text: `${name}: kernel ${loaded.run.kernel}${replay}: ${loaded.run.steps.length} micro-steps, ${loaded.run.stale} stale access${loaded.run.stale === 1 ? '' : 'es'}`, category: 'console' });
     for (const w of loaded.warnings) this.onOutput({ text: `warning: ${w}`, category: 'important' });
-  }
-
-  /** Every failure becomes an error response (never a crash or a hang); user errors read as such. */
-  private fail(response: DebugProtocol.Response, e: unknown): void {
-    const expected = e instanceof LaunchError || e instanceof ExpressionError;
-    const message = expected ? e.message : `internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
-    // '{_m}': the library substitutes only '_' variables, and messages may hold braces
-    this.sendErrorResponse(response, { id: 1001, format: '{_m}', variables: { _m: message }, showUser: true });
   }
 
   private onStopped(stop: Stop): void {
@@ -219,11 +312,15 @@ export class TlbscnDebugSession extends LoggingDebugSession {
 
   // ---- breakpoints ------------------------------------------------------------------------
 
+  /** Whether a request's source is the scenario being debugged. */
+  private isScenario(rt: Runtime, source: DebugProtocol.Source): boolean {
+    return source.path !== undefined && samePath(this.convertClientPathToDebugger(source.path), rt.loaded.file);
+  }
+
   protected override setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): void {
     const rt = this.runtime;
     const requested = args.breakpoints ?? [];
-    const sameFile = rt && args.source.path !== undefined && samePath(this.convertClientPathToDebugger(args.source.path), rt.loaded.file);
-    if (!rt || !sameFile) {
+    if (!rt || !this.isScenario(rt, args.source)) {
       const message = rt ? `not the scenario being debugged (${path.basename(rt.loaded.file)})` : 'no scenario is running';
       response.body = { breakpoints: requested.map((b) => ({ verified: false, line: b.line, message })) };
       return this.sendResponse(response);
@@ -237,7 +334,7 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     const rt = this.runtime;
     const from = this.convertClientLineToDebugger(args.line);
     const to = args.endLine !== undefined ? this.convertClientLineToDebugger(args.endLine) : from;
-    const lines = rt ? [...rt.timeline.statementsByLine.keys()].filter((l) => l >= from && l <= to).sort((a, b) => a - b) : [];
+    const lines = rt && this.isScenario(rt, args.source) ? [...rt.timeline.statementsByLine.keys()].filter((l) => l >= from && l <= to).sort((a, b) => a - b) : [];
     response.body = { breakpoints: lines.map((l) => ({ line: this.convertDebuggerLineToClient(l) })) };
     this.sendResponse(response);
   }
@@ -252,9 +349,16 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     const options = new Map((args.filterOptions ?? []).map((o) => [o.filterId, o.condition]));
     for (const f of args.filters) if (!options.has(f)) options.set(f, undefined);
     const known = new Set<string>(EXCEPTION_FILTERS.map((f) => f.filter));
-    this.exceptionSpecs = [...options].filter(([f]) => known.has(f)).map(([f, condition]) => this.spec('exception', f, condition ? { condition } : {}));
-    const resolved = this.runtime?.setWatches('exception', this.exceptionSpecs);
-    response.body = { breakpoints: resolved?.map((w) => this.toBreakpoint(w)) ?? this.exceptionSpecs.map(() => ({ verified: true })) };
+    const specs = [...options].filter(([f]) => known.has(f)).map(([f, condition]) => this.spec('exception', f, condition ? { condition } : {}));
+    // replaced only once the new filters resolved: a request that fails keeps the previous ones
+    const resolved = new Map(this.runtime?.setWatches('exception', specs).map((w) => [w.spec.target, this.toBreakpoint(w)]));
+    this.exceptionSpecs = specs;
+    // one answer per filter asked for, in order; a filter this adapter lacks is said so, not dropped
+    response.body = {
+      breakpoints: [...options.keys()].map((f): DebugProtocol.Breakpoint =>
+        !known.has(f) ? { verified: false, message: `no exception filter '${f}' (${[...known].join(', ')})` } : (resolved.get(f) ?? { verified: true }),
+      ),
+    };
     this.sendResponse(response);
   }
 
@@ -302,52 +406,69 @@ export class TlbscnDebugSession extends LoggingDebugSession {
 
   // ---- motion --------------------------------------------------------------------------------
 
-  private move(response: DebugProtocol.Response, motion: (rt: Runtime) => Promise<void>): void {
-    const rt = this.runtime;
-    if (!rt) return this.fail(response, new LaunchError('no scenario is running'));
-    if (rt.isMoving) return this.fail(response, new LaunchError('the debugger is already moving; pause first'));
-    this.sendResponse(response);
-    void motion(rt);
+  private running(): Runtime {
+    if (!this.runtime) throw new RequestError('no scenario is running');
+    return this.runtime;
   }
 
-  protected override continueRequest(response: DebugProtocol.ContinueResponse): void {
+  /** The running scenario, once `threadId` is one of its threads. */
+  private runningThread(threadId: number): Runtime {
+    const rt = this.running();
+    if (!isThread(rt, threadId)) throw new RequestError(`no thread ${threadId}`);
+    return rt;
+  }
+
+  /** Answers a motion, then makes it: only once everything it needs was checked (the response says it has begun). */
+  private move(response: DebugProtocol.Response, rt: Runtime, motion: (rt: Runtime) => Promise<void>): Promise<void> {
+    if (rt.isMoving) throw new RequestError('the debugger is already moving; pause first');
+    this.sendResponse(response);
+    return motion(rt);
+  }
+
+  protected override continueRequest(response: DebugProtocol.ContinueResponse, args: DebugProtocol.ContinueArguments): Promise<void> {
     response.body = { allThreadsContinued: true };
-    this.move(response, (rt) => rt.continue());
+    return this.move(response, this.runningThread(args.threadId), (rt) => rt.continue());
   }
 
-  protected override nextRequest(response: DebugProtocol.NextResponse): void {
-    this.move(response, (rt) => rt.next());
+  protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): Promise<void> {
+    return this.move(response, this.runningThread(args.threadId), (rt) => rt.next());
   }
 
-  protected override stepInRequest(response: DebugProtocol.StepInResponse): void {
-    this.move(response, (rt) => rt.stepIn());
+  protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): Promise<void> {
+    return this.move(response, this.runningThread(args.threadId), (rt) => rt.stepIn());
   }
 
-  protected override stepOutRequest(response: DebugProtocol.StepOutResponse): void {
-    this.move(response, (rt) => rt.stepOut());
+  protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): Promise<void> {
+    return this.move(response, this.runningThread(args.threadId), (rt) => rt.stepOut());
   }
 
-  protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): void {
-    this.move(response, (rt) => rt.stepBack(args.granularity === 'instruction'));
+  protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): Promise<void> {
+    return this.move(response, this.runningThread(args.threadId), (rt) => rt.stepBack(args.granularity === 'instruction'));
   }
 
-  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): void {
-    this.move(response, (rt) => rt.reverseContinue());
+  protected override reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse, args: DebugProtocol.ReverseContinueArguments): Promise<void> {
+    return this.move(response, this.runningThread(args.threadId), (rt) => rt.reverseContinue());
   }
 
-  protected override pauseRequest(response: DebugProtocol.PauseResponse): void {
-    this.runtime?.pause();
+  protected override pauseRequest(response: DebugProtocol.PauseResponse, args: DebugProtocol.PauseArguments): void {
+    this.runningThread(args.threadId).pause();
     this.sendResponse(response);
   }
 
-  protected override restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): void {
-    this.move(response, (rt) => rt.restartFrame(args.frameId % FRAMES_PER_THREAD));
+  protected override restartFrameRequest(response: DebugProtocol.RestartFrameResponse, args: DebugProtocol.RestartFrameArguments): Promise<void> {
+    const rt = this.running();
+    const { thread, depth } = this.frame(rt, args.frameId);
+    // the sequencer's one frame is the statement the acting cpu runs: restarting it restarts that statement
+    if (thread !== this.actingThread() && thread !== SEQUENCER) {
+      throw new RequestError(`frame ${args.frameId} belongs to a cpu that is not acting here: only the acting cpu's frames can restart`);
+    }
+    return this.move(response, rt, (r) => r.restartFrame(depth));
   }
 
   protected override gotoTargetsRequest(response: DebugProtocol.GotoTargetsResponse, args: DebugProtocol.GotoTargetsArguments): void {
     const rt = this.runtime;
     const line = this.convertClientLineToDebugger(args.line);
-    const points = rt?.timeline.statementsByLine.get(line) ?? [];
+    const points = (rt && this.isScenario(rt, args.source) ? rt.timeline.statementsByLine.get(line) : undefined) ?? [];
     response.body = {
       targets: points.slice(0, 200).map((p, i) => ({
         id: p + 1,
@@ -358,42 +479,40 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): void {
-    this.move(response, (rt) => rt.goto(args.targetId - 1));
+  protected override gotoRequest(response: DebugProtocol.GotoResponse, args: DebugProtocol.GotoArguments): Promise<void> {
+    const rt = this.runningThread(args.threadId);
+    // a target id is its point + 1 (gotoTargets)
+    const point = args.targetId - 1;
+    if (point < 0 || point > rt.timeline.end) throw new RequestError(`no goto target ${args.targetId} (gotoTargets gives a line's targets)`);
+    return this.move(response, rt, (r) => r.goto(point));
   }
 
-  protected override customRequest(command: string, response: DebugProtocol.Response, args: unknown): void {
-    const rt = this.runtime;
-    switch (command) {
-      case 'toggleFormatting':
-        this.format.hex = !this.format.hex;
-        response.body = { hex: this.format.hex };
-        this.sendResponse(response);
-        if (this.supportsInvalidated) this.sendEvent(new InvalidatedEvent(['variables']));
-        return;
-      case 'gotoStep': {
-        const step = (args as { step?: unknown } | undefined)?.step;
-        if (!rt || typeof step !== 'number' || !Number.isInteger(step) || step < 0) return this.fail(response, new LaunchError('gotoStep takes { step: N }, N ≥ 0 micro-steps'));
-        const point = step < rt.timeline.pointOfStep.length ? rt.timeline.pointOfStep[step] : rt.timeline.end;
-        response.body = { step: rt.timeline.pos[point], line: this.convertDebuggerLineToClient(rt.timeline.lineOf(point)) };
-        return this.move(response, (r) => r.goto(point));
-      }
-      case 'traceInfo': {
-        if (!rt) return this.fail(response, new LaunchError('no scenario is running'));
-        response.body = {
-          file: rt.loaded.file,
-          kernel: rt.run.kernel,
-          steps: rt.run.steps.length,
-          step: rt.cursor.position,
-          line: this.convertDebuggerLineToClient(rt.timeline.lineOf(rt.point)),
-          stale: rt.run.stale,
-          hex: this.format.hex,
-        };
-        return this.sendResponse(response);
-      }
-      default:
-        super.customRequest(command, response, args);
-    }
+  private toggleFormattingRequest(response: DebugProtocol.Response): void {
+    this.format.hex = !this.format.hex;
+    response.body = { hex: this.format.hex };
+    this.sendResponse(response);
+    if (this.supportsInvalidated) this.sendEvent(new InvalidatedEvent(['variables']));
+  }
+
+  private gotoStepRequest(response: DebugProtocol.Response, args: { step: number }): Promise<void> {
+    const rt = this.running();
+    const point = args.step < rt.timeline.pointOfStep.length ? rt.timeline.pointOfStep[args.step] : rt.timeline.end;
+    response.body = { step: rt.timeline.pos[point], line: this.convertDebuggerLineToClient(rt.timeline.lineOf(point)) };
+    return this.move(response, rt, (r) => r.goto(point));
+  }
+
+  private traceInfoRequest(response: DebugProtocol.Response): void {
+    const rt = this.running();
+    response.body = {
+      file: rt.loaded.file,
+      kernel: rt.run.kernel,
+      steps: rt.run.steps.length,
+      step: rt.cursor.position,
+      line: this.convertDebuggerLineToClient(rt.timeline.lineOf(rt.point)),
+      stale: rt.run.stale,
+      hex: this.format.hex,
+    };
+    this.sendResponse(response);
   }
 
   // ---- threads and stacks -------------------------------------------------------------------
@@ -419,51 +538,63 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
-    const rt = this.runtime;
-    const frames: DebugProtocol.StackFrame[] = [];
-    if (rt) {
-      const step = rt.currentStep;
-      const lines = rt.scenario.file.sourceLines;
-      const frame = (depth: number, name: string, line: number) =>
-        new StackFrame(args.threadId * FRAMES_PER_THREAD + depth, name, this.source(), this.convertDebuggerLineToClient(line), this.convertDebuggerColumnToClient(0));
-      if (step && args.threadId === this.actingThread()) {
-        // innermost first: `flush set 2 of 4` ← `kvmppc_hv_entry` ← … ← `run vm.vcpu0 on cpu1`
-        for (let d = step.frames.length - 1; d >= 0; d--) frames.push(frame(d, step.frames[d].name, step.frames[d].line));
-      } else if (args.threadId === SEQUENCER) {
-        const line = rt.timeline.lineOf(rt.point);
-        const text = rt.point === rt.timeline.end ? 'end of the scenario' : (lines[line] ?? '').replace(/#.*$/, '').trim();
-        frames.push(frame(0, text, line));
-      } else {
-        const cpu = args.threadId - 2;
-        const last = rt.timeline.lastStepOf(cpu, rt.cursor.position);
-        const state = rt.cursor.state.cpus[cpu];
-        const doing = state?.vcpu ? `${state.vcpu} ${state.inGuest ? 'in guest mode' : 'handed, not in guest mode'}` : 'idle';
-        if (last >= 0) frames.push(frame(0, doing, rt.run.steps[last].line));
-      }
+  /** A thread's stack, innermost first. */
+  private framesOf(rt: Runtime, threadId: number): Frame[] {
+    const step = rt.currentStep;
+    if (step && threadId === this.actingThread()) {
+      // innermost first: `flush set 2 of 4` ← `kvmppc_hv_entry` ← … ← `run vm.vcpu0 on cpu1`
+      return step.frames.map((f, depth) => ({ depth, name: f.name, line: f.line })).reverse();
     }
+    if (threadId === SEQUENCER) {
+      const line = rt.timeline.lineOf(rt.point);
+      const text = rt.point === rt.timeline.end ? 'end of the scenario' : (rt.scenario.file.sourceLines[line] ?? '').replace(/#.*$/, '').trim();
+      return [{ depth: 0, name: text, line }];
+    }
+    const cpu = threadId - threadOfCpu(0);
+    const last = rt.timeline.lastStepOf(cpu, rt.cursor.position);
+    const state = rt.cursor.state.cpus[cpu];
+    const doing = state.vcpu ? `${state.vcpu} ${state.inGuest ? 'in guest mode' : 'handed, not in guest mode'}` : 'idle';
+    return last >= 0 ? [{ depth: 0, name: doing, line: rt.run.steps[last].line }] : [];
+  }
+
+  /** The thread and depth of a frame id the stacks show now. */
+  private frame(rt: Runtime, frameId: number): { thread: number; depth: number } {
+    const thread = Math.floor(frameId / FRAMES_PER_THREAD);
+    const depth = frameId % FRAMES_PER_THREAD;
+    if (frameId < 0 || !isThread(rt, thread) || !this.framesOf(rt, thread).some((f) => f.depth === depth)) throw new RequestError(`no frame ${frameId} at this stop`);
+    return { thread, depth };
+  }
+
+  protected override stackTraceRequest(response: DebugProtocol.StackTraceResponse, args: DebugProtocol.StackTraceArguments): void {
+    const rt = this.runningThread(args.threadId);
+    const frames = this.framesOf(rt, args.threadId).map(
+      (f) => new StackFrame(args.threadId * FRAMES_PER_THREAD + f.depth, f.name, this.source(), this.convertDebuggerLineToClient(f.line), this.convertDebuggerColumnToClient(0)),
+    );
     const start = args.startFrame ?? 0;
     const shown = args.levels ? frames.slice(start, start + args.levels) : frames.slice(start);
     response.body = { stackFrames: shown, totalFrames: frames.length };
     this.sendResponse(response);
   }
 
-  protected override scopesRequest(response: DebugProtocol.ScopesResponse): void {
-    const rt = this.runtime;
-    const scopes: DebugProtocol.Scope[] = [];
-    if (rt) {
-      const f = this.format;
-      scopes.push(new Scope('Machine', this.containers.create({ path: 'machine', nodes: () => machineScope(rt, f) }), false));
-      scopes.push(new Scope('Guests', this.containers.create({ path: 'guests', nodes: () => guestsScope(rt, f) }), false));
-      scopes.push(new Scope('Step', this.containers.create({ path: 'step', nodes: () => stepScope(rt, f) }), false));
-    }
-    response.body = { scopes };
+  protected override scopesRequest(response: DebugProtocol.ScopesResponse, args: DebugProtocol.ScopesArguments): void {
+    const rt = this.running();
+    // every frame sees the one machine state: the frame id is only checked
+    this.frame(rt, args.frameId);
+    const f = this.format;
+    response.body = {
+      scopes: [
+        new Scope('Machine', this.containers.create({ path: 'machine', nodes: () => machineScope(rt, f) }), false),
+        new Scope('Guests', this.containers.create({ path: 'guests', nodes: () => guestsScope(rt, f) }), false),
+        new Scope('Step', this.containers.create({ path: 'step', nodes: () => stepScope(rt, f) }), false),
+      ],
+    };
     this.sendResponse(response);
   }
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     const container = this.containers.get(args.variablesReference);
-    if (!container || args.filter === 'named') {
+    if (!container) throw new RequestError(`no variables reference ${args.variablesReference} (references last until the next stop)`);
+    if (args.filter === 'named') {
       response.body = { variables: [] };
       return this.sendResponse(response);
     }
@@ -500,20 +631,15 @@ export class TlbscnDebugSession extends LoggingDebugSession {
   // ---- evaluate --------------------------------------------------------------------------------
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
-    const rt = this.runtime;
-    if (!rt) return this.fail(response, new LaunchError('no scenario is running'));
-    try {
-      const value = evaluate(parseExpression(args.expression), rt.context());
-      const f = { hex: args.format?.hex ?? this.format.hex };
-      const node = valueNode(args.expression, value, rt.cursor.state, f);
-      response.body = {
-        result: node.value,
-        variablesReference: node.children ? this.containers.create({ path: `eval/${args.expression}`, nodes: node.children }) : 0,
-      };
-      this.sendResponse(response);
-    } catch (e) {
-      this.fail(response, e);
-    }
+    const rt = this.running();
+    const value = evaluate(parseExpression(args.expression), rt.context());
+    const f = { hex: args.format?.hex ?? this.format.hex };
+    const node = valueNode(args.expression, value, rt.cursor.state, f);
+    response.body = {
+      result: node.value,
+      variablesReference: node.children ? this.containers.create({ path: `eval/${args.expression}`, nodes: node.children }) : 0,
+    };
+    this.sendResponse(response);
   }
 
   protected override completionsRequest(response: DebugProtocol.CompletionsResponse, args: DebugProtocol.CompletionsArguments): void {
@@ -523,6 +649,7 @@ export class TlbscnDebugSession extends LoggingDebugSession {
       return this.sendResponse(response);
     }
     const column = this.convertClientColumnToDebugger(args.column);
+    if (column < 0 || column > args.text.length) throw new RequestError(`column ${args.column} is outside the text`);
     const { start, items } = complete(args.text, column, rt.cursor.state);
     response.body = {
       targets: items.map((i) => ({ label: i.label, type: i.type, ...(i.detail ? { detail: i.detail } : {}), start: this.convertDebuggerColumnToClient(start), length: column - start })),
@@ -531,8 +658,8 @@ export class TlbscnDebugSession extends LoggingDebugSession {
   }
 
   protected override exceptionInfoRequest(response: DebugProtocol.ExceptionInfoResponse): void {
-    const exception = this.runtime?.lastStop.exception;
-    if (!exception) return this.fail(response, new LaunchError('not stopped on an exception'));
+    const exception = this.running().lastStop.exception;
+    if (!exception) throw new RequestError('not stopped on an exception');
     response.body = { exceptionId: exception.id, description: exception.description, breakMode: 'always', details: { typeName: exception.title, message: exception.description } };
     this.sendResponse(response);
   }

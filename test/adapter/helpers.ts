@@ -10,6 +10,18 @@ export const ADAPTER = path.join(ROOT, 'dist', 'adapter.js');
 export const SEED = path.join(ROOT, 'sample-scenarios', 'seed-a29ebeaf.tlbscn');
 export const sample = (name: string) => path.join(ROOT, 'sample-scenarios', name);
 
+/** A fresh adapter per test: each test reads as one debugging session. */
+export function session(body: (dc: DebugClient) => Promise<void>) {
+  return async () => {
+    const dc = await startClient();
+    try {
+      await body(dc);
+    } finally {
+      await dc.stop();
+    }
+  };
+}
+
 export async function startClient(executable = ADAPTER): Promise<DebugClient> {
   const dc = new DebugClient('node', executable, 'tlbscn');
   dc.defaultTimeout = 10_000;
