@@ -77,7 +77,7 @@ describe('seed scenario', () => {
     assert.match(vars.get('Guests/vm/tasks/X/page table/p')!, /^unmapped \(line 31: tlbiel on core1 only\)$/);
   }));
 
-  it.skip('marks the values that changed since the last stop — its trace is v1's (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
+  it.skip('marks the values that changed since the last stop — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
     const stop = await launch(dc, { program: SEED, kernel: 'fixed', stopOnEntry: true });
     const frame = await topFrame(dc, stop);
     const guests = async () => {
@@ -96,7 +96,7 @@ describe('seed scenario', () => {
 });
 
 describe('stacks and stepping', () => {
-  it.skip('steps into the kernel routines of a run, each frame on the scenario line — its trace is v1's (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
+  it.skip('steps into the kernel routines of a run, each frame on the scenario line — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
     let stop = await launch(dc, { program: SEED, kernel: 'fixed', stopOnEntry: true });
     assert.deepEqual((await frames(dc, stop)).map((f) => f.name), ['kvmppc_prepare_radix_vcpu', 'run vm.vcpu0 on cpu0']);
     for (let i = 0; i < 3; i++) stop = await stopAfter(dc, () => dc.stepInRequest({ threadId: stop.body.threadId! }));
@@ -113,7 +113,7 @@ describe('stacks and stepping', () => {
     assert.equal((await topFrame(dc, stop)).line, 18);
   }));
 
-  it.skip('shows the IPI path of a29ebeaf: radix_flush_cpu and the re-entry of the kicked thread — its trace is v1's (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
+  it.skip('shows the IPI path of a29ebeaf: radix_flush_cpu and the re-entry of the kicked thread — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
     let stop = await launch(dc, { program: SEED, kernel: 'fixed', stopOnEntry: true }, () =>
       dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'radix_flush_cpu' }] }),
     );
@@ -156,7 +156,7 @@ describe('stacks and stepping', () => {
     assert.equal(await evaluate(dc, 'step'), '0');
   }));
 
-  it.skip('jumps to any step: goto targets, gotoStep, restartFrame — its trace is v1's (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
+  it.skip('jumps to any step: goto targets, gotoStep, restartFrame — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
     let stop = await launch(dc, { program: SEED, kernel: 'buggy', stopOnEntry: true });
     const targets = (await dc.gotoTargetsRequest({ source: { path: SEED }, line: 31 })).body.targets;
     assert.equal(targets.length, 1);
@@ -234,7 +234,7 @@ describe('breakpoints', () => {
     assert.equal(stop.body.reason, 'exception'); // no 4th entry: on to the stale access
   }));
 
-  it.skip('stops on writes to a need_tlb_flush bit and to a TLB (data breakpoints) — its trace is v1's (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
+  it.skip('stops on writes to a need_tlb_flush bit and to a TLB (data breakpoints) — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
     let stop = await launch(dc, { program: SEED, kernel: 'fixed', stopOnEntry: true });
     // from the variables pane: need_tlb_flush → core0
     const scopes = (await dc.scopesRequest({ frameId: (await topFrame(dc, stop)).id })).body.scopes;
@@ -276,7 +276,7 @@ describe('breakpoints', () => {
     assert.deepEqual(logs, ['28: core0 0, core1 0, flush false\n', '36: core0 0, core1 0, flush false\n']);
   }));
 
-  it.skip('stops on the other exception filters: flush, ipi, fault, expect — its trace is v1's (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
+  it.skip('stops on the other exception filters: flush, ipi, fault, expect — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
     let stop = await launch(dc, { program: SEED, kernel: 'fixed' }, () => dc.setExceptionBreakpointsRequest({ filters: ['ipi', 'fault', 'expect'], filterOptions: [{ filterId: 'flush', condition: 'cpu4.vcpu == vm.vcpu0' }] }));
     const reasons: string[] = [];
     for (;;) {
@@ -295,7 +295,7 @@ describe('runtime errors', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tlbscn-'));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it.skip('stops on an event a block cannot run (the runtime error filter is on by default) — its trace is v1's (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
+  it.skip('stops on an event a block cannot run (the runtime error filter is on by default) — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
     const file = path.join(dir, 'taken.tlbscn');
     // round robin: cpu4's lane takes vcpu0 off cpu0 before cpu0's lane touches the page
     fs.writeFileSync(file, 'machine cores 2 threads 4\nguest vm radix vcpus 1\ntask X in vm pages p\nrun vm.vcpu0 on cpu0\nschedule X on vm.vcpu0\nconcurrently {\n  cpu4: run vm.vcpu0 on cpu4\n  cpu0: access X p\n}\n');
@@ -309,7 +309,7 @@ describe('runtime errors', () => {
 });
 
 describe('evaluation', () => {
-  it.skip('evaluates expressions over the state for watch, hover and the console — its trace is v1's (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
+  it.skip('evaluates expressions over the state for watch, hover and the console — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
     const stop = await launch(dc, { program: SEED, kernel: 'fixed' }, () => setLines(dc, [28]));
     assert.equal((await topFrame(dc, stop)).line, 28);
     assert.equal(await evaluate(dc, 'need_tlb_flush(vm, core0)'), 'false');
