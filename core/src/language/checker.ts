@@ -20,7 +20,8 @@ import type {
 } from './ast';
 import { isDeclaration, vcpuName } from './ast';
 import { type Diagnostic, compareDiagnostics, error, warning } from './diagnostics';
-import { THREAD_COUNTS, nearest } from './keywords';
+import { NameIndex, THREAD_COUNTS, nearest } from './keywords';
+import { editorText } from './lexer';
 import { type ParseResult, parse, reparse } from './parser';
 import { Topology } from '../machine/topology';
 import { kernelWords, resolveKernel } from '../machine/variants';
@@ -66,14 +67,14 @@ export interface Analysis extends CheckResult {
   parsed: ParseResult;
 }
 
-/** Parse and check in one go: what every front end calls. */
+/** Parse and check in one go: what every front end calls (positions are as an editor shows `text`). */
 export function analyze(text: string): Analysis {
-  return checkParsed(parse(text));
+  return checkParsed(parse(editorText(text)));
 }
 
 /** `analyze` after an edit: the parse of what comes before the first changed line is reused. */
 export function reanalyze(previous: Analysis, text: string): Analysis {
-  const parsed = reparse(previous.parsed, text);
+  const parsed = reparse(previous.parsed, editorText(text));
   return parsed === previous.parsed ? previous : checkParsed(parsed);
 }
 
@@ -122,6 +123,10 @@ export function check(file: ScenarioFile): CheckResult {
 
   // ---- declarations ------------------------------------------------------
   const guestDecls: GuestDecl[] = [];
+  const guestByName = new Map<string, GuestDecl>();
+  const guestIndex = new NameIndex();
+  /** guest → how many tasks it has: the next pid is one more */
+  const taskCounts = new Map<string, number>();
   for (const s of file.statements) {
     if (!isDeclaration(s)) {
       sawEvent ??= s;
@@ -172,15 +177,19 @@ export function check(file: ScenarioFile): CheckResult {
         break;
       }
       case 'guest':
-        if (declareName(s.name, 'guest')) guestDecls.push(s);
+        if (declareName(s.name, 'guest')) {
+          guestDecls.push(s);
+          guestByName.set(s.name.text, s);
+          guestIndex.add(s.name.text);
+        }
         bounded(s.vcpus, 1, LIMITS.vcpus, 'the number of vcpus', diagnostics);
         if (s.lpid) bounded(s.lpid, 1, LIMITS.lpid, 'an lpid (0 is the host)', diagnostics);
         break;
       case 'task': {
         if (!declareName(s.name, 'task')) break;
-        const guest = guestDecls.find((g) => g.name.text === s.guest.text);
+        const guest = guestByName.get(s.guest.text);
         if (!guest) {
-          diagnostics.push(undeclared(s.guest, 'guest', guestDecls.map((g) => g.name.text)));
+          diagnostics.push(undeclared(s.guest, 'guest', guestIndex));
           break;
         }
         const seen = new Map<string, Word>();
@@ -193,7 +202,8 @@ export function check(file: ScenarioFile): CheckResult {
             });
           } else seen.set(p.text, p);
         }
-        const pid = [...scenario.tasks.values()].filter((t) => t.guest === guest.name.text).length + 1;
+        const pid = (taskCounts.get(guest.name.text) ?? 0) + 1;
+        taskCounts.set(guest.name.text, pid);
         scenario.tasks.set(s.name.text, { name: s.name.text, guest: guest.name.text, pid, pages: [...seen.keys()], decl: s });
         break;
       }
@@ -219,7 +229,11 @@ export function check(file: ScenarioFile): CheckResult {
   }
   guestDecls.forEach((g, i) => {
     const lpid = g.lpid?.value ?? i + 1;
-    if (!g.lpid && explicit.has(lpid)) {
+    if (!g.lpid && lpid > LIMITS.lpid) {
+      diagnostics.push(
+        error(g.name.range, 'bad-number', `guest '${g.name.text}' gets lpid ${lpid} by default, beyond the largest lpid ${LIMITS.lpid}: give it a free 'lpid <N>'`),
+      );
+    } else if (!g.lpid && explicit.has(lpid)) {
       const other = explicit.get(lpid)!;
       diagnostics.push({
         ...error(g.name.range, 'duplicate-lpid', `guest '${g.name.text}' gets lpid ${lpid} by default, which guest '${other.name.text}' sets explicitly`),
@@ -230,7 +244,7 @@ export function check(file: ScenarioFile): CheckResult {
   });
 
   // ---- events --------------------------------------------------------------
-  const flow = new FlowChecker(scenario, diagnostics);
+  const flow = new FlowChecker(scenario, diagnostics, guestIndex);
   for (const s of file.statements) {
     if (isDeclaration(s)) continue;
     scenario.program.push(s);
@@ -243,8 +257,8 @@ export function check(file: ScenarioFile): CheckResult {
   return { scenario, diagnostics, hasErrors: diagnostics.some((d) => d.severity === 'error') };
 }
 
-function undeclared(w: Word, what: 'guest' | 'task' | 'page', known: string[], extra?: string, data?: Diagnostic['data']): Diagnostic {
-  const meant = nearest(w.text, known);
+function undeclared(w: Word, what: 'guest' | 'task' | 'page', known: NameIndex, extra?: string, data?: Diagnostic['data']): Diagnostic {
+  const meant = known.nearest(w.text);
   return error(
     w.range,
     `undeclared-${what}`,
@@ -253,6 +267,9 @@ function undeclared(w: Word, what: 'guest' | 'task' | 'page', known: string[], e
   );
 }
 
+/** An undeclared page's message lists the task's pages, the first of them only when there are many. */
+const MAX_PAGES_LISTED = 10;
+
 /** Follows the program abstractly: who runs where, which task is current where. */
 class FlowChecker {
   private readonly vcpuCpu = new Map<string, number>(); // vcpu name → cpu
@@ -260,22 +277,29 @@ class FlowChecker {
   private readonly vcpuTask = new Map<string, string>();
   private readonly taskVcpu = new Map<string, string>();
   private readonly everRun = new Set<string>();
-  /** vcpus that run, stop or schedule name: only those are worth a "never run" warning. */
-  private readonly named = new Set<string>();
+  /**
+   * guest → the indices of its vcpus that run, stop or schedule name (only
+   * those are worth a "never run" warning) → their names, made once (this
+   * runs for every event of every keystroke). Only named vcpus: a guest may
+   * declare a thousand, and thousands of guests may be declared.
+   */
+  private readonly named = new Map<string, Map<number, string>>();
   /** task → the pages it accessed */
   private readonly accessed = new Map<string, Set<string>>();
-  /** guest → its vcpus' names, made once (this runs for every event of every keystroke) */
-  private readonly vcpuNames = new Map<string, string[]>();
+  /** Indexes for "did you mean", made at the first name that needs one. */
+  private taskIndex: NameIndex | undefined;
+  private readonly knownPages = new Map<string, { pages: Set<string>; index?: NameIndex }>();
   private sawAccess = false;
 
   constructor(
     private readonly scenario: Scenario,
     private readonly diagnostics: Diagnostic[],
+    private readonly guestIndex: NameIndex,
   ) {}
 
   private guest(w: Word) {
     const g = this.scenario.guests.get(w.text);
-    if (!g) this.diagnostics.push(undeclared(w, 'guest', [...this.scenario.guests.keys()]));
+    if (!g) this.diagnostics.push(undeclared(w, 'guest', this.guestIndex));
     return g;
   }
 
@@ -291,10 +315,10 @@ class FlowChecker {
       );
       return undefined;
     }
-    let names = this.vcpuNames.get(g.name);
-    if (!names) this.vcpuNames.set(g.name, (names = Array.from({ length: g.vcpus }, (_, index) => vcpuName({ guest: g.name, index }))));
-    const name = names[v.index];
-    this.named.add(name);
+    let names = this.named.get(g.name);
+    if (!names) this.named.set(g.name, (names = new Map()));
+    let name = names.get(v.index);
+    if (name === undefined) names.set(v.index, (name = vcpuName({ guest: g.name, index: v.index })));
     return name;
   }
 
@@ -312,13 +336,16 @@ class FlowChecker {
 
   private task(w: Word) {
     const t = this.scenario.tasks.get(w.text);
-    if (!t) this.diagnostics.push(undeclared(w, 'task', [...this.scenario.tasks.keys()]));
+    if (!t) this.diagnostics.push(undeclared(w, 'task', (this.taskIndex ??= new NameIndex(this.scenario.tasks.keys()))));
     return t;
   }
 
-  private page(task: { name: string; pages: string[]; decl: TaskDecl }, w: Word): boolean {
-    if (task.pages.includes(w.text)) return true;
-    this.diagnostics.push(undeclared(w, 'page', task.pages, ` of task '${task.name}' (its pages: ${task.pages.join(' ')})`, { task: task.name }));
+  private page(task: TaskInfo, w: Word): boolean {
+    let known = this.knownPages.get(task.name);
+    if (!known) this.knownPages.set(task.name, (known = { pages: new Set(task.pages) }));
+    if (known.pages.has(w.text)) return true;
+    const listed = task.pages.slice(0, MAX_PAGES_LISTED).join(' ') + (task.pages.length > MAX_PAGES_LISTED ? ` … and ${task.pages.length - MAX_PAGES_LISTED} more` : '');
+    this.diagnostics.push(undeclared(w, 'page', (known.index ??= new NameIndex(task.pages)), ` of task '${task.name}' (its pages: ${listed})`, { task: task.name }));
     return false;
   }
 
@@ -450,19 +477,20 @@ class FlowChecker {
   }
 
   finish(): void {
-    for (const g of this.scenario.guests.values()) {
-      for (let i = 0; i < g.vcpus; i++) {
-        const v = vcpuName({ guest: g.name, index: i });
-        if (!this.everRun.has(v) && this.named.has(v)) {
-          this.diagnostics.push(warning(g.decl.vcpus.range, 'vcpu-never-run', `${v} is never run`));
-        }
+    for (const [guest, names] of this.named) {
+      const g = this.scenario.guests.get(guest)!;
+      for (const index of [...names.keys()].sort((a, b) => a - b)) {
+        const v = names.get(index)!;
+        if (!this.everRun.has(v)) this.diagnostics.push(warning(g.decl.vcpus.range, 'vcpu-never-run', `${v} is never run`));
       }
     }
     for (const t of this.scenario.tasks.values()) {
-      for (const page of t.pages) {
-        if (this.accessed.get(t.name)?.has(page)) continue;
-        const first = t.decl.pages.find((p) => p.text === page)!; // a page listed twice is reported once
-        this.diagnostics.push(warning(first.range, 'page-never-accessed', `page '${page}' of task '${t.name}' is never accessed`));
+      const accessed = this.accessed.get(t.name);
+      const reported = new Set<string>(); // a page listed twice is reported once, at its first listing
+      for (const p of t.decl.pages) {
+        if (accessed?.has(p.text) || reported.has(p.text)) continue;
+        reported.add(p.text);
+        this.diagnostics.push(warning(p.range, 'page-never-accessed', `page '${p.text}' of task '${t.name}' is never accessed`));
       }
     }
   }

@@ -44,37 +44,93 @@ export const THREAD_COUNTS = [1, 2, 4, 8] as const;
 /**
  * Optimal-string-alignment distance (Levenshtein plus adjacent
  * transpositions, so `rnu` is one edit from `run`), for "did you mean".
+ * Three rows of the table, in one typed array kept between calls: it runs
+ * for hundreds of candidates per misspelling.
  */
 export function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  const width = b.length + 1;
+  if (rows.length < 3 * width) rows = new Int32Array(3 * width);
+  // rows i - 2, i - 1 and i, rotating; row 0 starts where row i - 1 is read for i = 1
+  let before = 0;
+  let previous = width;
+  let row = 2 * width;
+  for (let j = 0; j < width; j++) rows[previous + j] = j;
   for (let i = 1; i <= a.length; i++) {
+    const ai = a.charCodeAt(i - 1);
+    rows[row] = i;
     for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      const bj = b.charCodeAt(j - 1);
+      let d = Math.min(rows[previous + j] + 1, rows[row + j - 1] + 1, rows[previous + j - 1] + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) d = Math.min(d, rows[before + j - 2] + 1);
+      rows[row + j] = d;
     }
+    const reused = before;
+    before = previous;
+    previous = row;
+    row = reused;
   }
-  return d[a.length][b.length];
+  return rows[previous + b.length];
 }
 
-/** The candidate nearest to `word`, if it is near enough to be a likely typo. */
-export function nearest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  // The length difference bounds the distance from below: a candidate that
-  // cannot beat the best so far, or could not be accepted anyway, is skipped,
-  // so a megabyte-long word costs nothing (the result is the same).
-  const limit = candidates.reduce((m, c) => Math.max(m, Math.floor(c.length / 3)), 1);
-  const lower = word.toLowerCase();
-  for (const c of candidates) {
-    const bound = Math.abs(lower.length - c.length);
-    if (bound >= bestDistance || bound > limit) continue;
-    const d = editDistance(lower, c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
+/** editDistance's rows, grown to the longest name compared. */
+let rows = new Int32Array(3 * 16);
+
+/**
+ * Names indexed by length, for "did you mean" against every declared name: a
+ * file with thousands of names and thousands of misspellings must not compare
+ * each with each (4,000 × 4,000 took 20 s). A typo is a few edits, so only
+ * names within `SPREAD` characters of the word's length are compared, nearest
+ * lengths first, at most `MAX_COMPARED` of them, and a word longer than
+ * `MAX_LENGTH` (no one's typo) is compared with nothing.
+ */
+export class NameIndex {
+  static readonly SPREAD = 2;
+  static readonly MAX_COMPARED = 200;
+  static readonly MAX_LENGTH = 64;
+  private readonly byLength = new Map<number, string[]>();
+
+  constructor(names: Iterable<string> = []) {
+    for (const name of names) this.add(name);
   }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(best.length / 3)) ? best : undefined;
+
+  add(name: string): void {
+    if (name.length > NameIndex.MAX_LENGTH + NameIndex.SPREAD) return;
+    const bucket = this.byLength.get(name.length);
+    if (bucket) bucket.push(name);
+    else this.byLength.set(name.length, [name]);
+  }
+
+  /** The name nearest to `word`, if it is near enough to be a likely typo. */
+  nearest(word: string): string | undefined {
+    if (word.length > NameIndex.MAX_LENGTH) return undefined;
+    const lower = word.toLowerCase();
+    let best: string | undefined;
+    let bestDistance = Infinity;
+    let compared = 0;
+    // lengths word.length, then ±1, then ±2: the length difference bounds the distance from below
+    for (let spread = 0; spread <= NameIndex.SPREAD && spread < bestDistance; spread++) {
+      for (let side = spread === 0 ? 1 : -1; side <= 1; side += 2) {
+        for (const name of this.byLength.get(word.length + side * spread) ?? []) {
+          if (compared++ === NameIndex.MAX_COMPARED) return accepted(best, bestDistance);
+          const d = editDistance(lower, name);
+          if (d < bestDistance) {
+            best = name;
+            bestDistance = d;
+            if (d === 0) return best; // the word in other letter case
+          }
+        }
+      }
+    }
+    return accepted(best, bestDistance);
+  }
+}
+
+/** A name `distance` edits away is a likely typo when the edits are few for its length. */
+function accepted(name: string | undefined, distance: number): string | undefined {
+  return name !== undefined && distance <= Math.max(1, Math.floor(name.length / 3)) ? name : undefined;
+}
+
+/** The candidate nearest to `word`, if it is near enough to be a likely typo (for a few candidates: keywords, variants). */
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  return new NameIndex(candidates).nearest(word);
 }

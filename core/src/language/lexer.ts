@@ -3,6 +3,7 @@
 // the language service, for completions) can re-lex a single line cheaply.
 
 import type { Range } from './ast';
+import { characterName } from './diagnostics';
 
 export type TokenKind = 'word' | '{' | '}' | ';' | ':';
 
@@ -44,7 +45,11 @@ export interface LexedLine {
   tokens: Token[];
   /** `# ...` to the end of the line, if any. */
   comment?: { text: string; start: number };
-  /** Characters that are neither words, punctuation nor white space (absent when there are none). */
+  /**
+   * Characters that are neither words, punctuation nor white space (absent
+   * when there are none), each as a message names it: itself, or `U+200B`
+   * for one that does not show.
+   */
   bad?: { character: number; text: string }[];
 }
 
@@ -135,13 +140,28 @@ export function lexSpan(text: string, from: number, to: number, line: number): L
     } else {
       // one message per character, also for one outside the BMP (two UTF-16 units)
       const ch = String.fromCodePoint(text.codePointAt(i)!);
-      (bad ??= []).push({ character: i - from, text: ch });
+      (bad ??= []).push({ character: i - from, text: characterName(ch) });
       i += ch.length;
     }
   }
   return { tokens, comment, bad };
 }
 
+/** The lines of an `editorText`, in which '\n' is the only line break (as the parser splits them). */
 export function splitLines(text: string): string[] {
   return text.split('\n');
+}
+
+const BYTE_ORDER_MARK = 0xfeff;
+
+/**
+ * The text as an editor shows it, which is what the parser reads: without a
+ * leading byte-order mark (editors do not show it, so column 1 is the first
+ * character after it), and with every line break — '\r\n', a lone '\r' (a
+ * break to editors and LSP) or '\n' — written '\n', the one the parser
+ * splits at. Every character keeps its line and column.
+ */
+export function editorText(text: string): string {
+  const body = text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text;
+  return body.includes('\r') ? body.replace(/\r\n?/g, '\n') : body;
 }
