@@ -17,6 +17,9 @@ import {
   type KernelName,
   analyze,
   ansi,
+  compareDiagnostics,
+  error,
+  escapeControls,
   explore,
   describeStall,
   exploreJson,
@@ -28,6 +31,8 @@ import {
   runJson,
   simulate,
   type CheckResult,
+  type Diagnostic,
+  type Scenario,
   type VariantRow,
   formatVariantTable,
   variantRows,
@@ -83,20 +88,84 @@ function parseArgs(args: string[], allowed: string[]): Options {
   return o;
 }
 
-/** Reads and checks a file; prints its diagnostics. Returns undefined when it cannot run. */
+/**
+ * Reads and checks a file; prints its diagnostics. Returns undefined when it
+ * cannot run. The scenario's source lines, which reports quote, come back
+ * with control characters escaped: the command line only shows them.
+ */
 function load(file: string, showWarnings: boolean): CheckResult | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    process.stderr.write(`${file}: error: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})\n`);
-    return undefined;
-  }
+  const text = readScenario(file);
+  if (text === undefined) return undefined;
   const result = analyze(text);
-  for (const d of result.diagnostics) {
-    if (d.severity === 'error' || showWarnings) process.stderr.write(formatDiagnostic(file, d) + '\n');
+  printDiagnostics(file, showWarnings ? result.diagnostics : result.diagnostics.filter((d) => d.severity === 'error'));
+  return result.hasErrors ? undefined : { ...result, scenario: shownOnTerminal(result.scenario) };
+}
+
+/** Larger files are no scenario (100,000 lines of events are 3 MB) and are not read. */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The text of a scenario file, or undefined after saying why there is none.
+ * Only a regular file is read (a FIFO or /dev/zero would be read forever),
+ * at most MAX_FILE_BYTES of it, and not a binary one (NUL bytes): its
+ * thousand "unexpected character" errors would hide what is wrong.
+ */
+function readScenario(file: string): string | undefined {
+  const fail = (why: string): undefined => {
+    process.stderr.write(escapeControls(`${file}: error: ${why}`) + '\n');
+    return undefined;
+  };
+  let fd: number;
+  try {
+    // non-blocking, or opening a FIFO would wait for a writer
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    return fail(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  return result.hasErrors ? undefined : result;
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) return fail('a directory, not a scenario file');
+    if (!stat.isFile()) return fail('not a regular file (a pipe, socket or device is not read)');
+    const tooLarge = `the file is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB: it is not read`;
+    if (stat.size > MAX_FILE_BYTES) return fail(tooLarge);
+    const bytes = fs.readFileSync(fd);
+    if (bytes.length > MAX_FILE_BYTES) return fail(tooLarge); // it grew while being read
+    if (bytes.includes(0)) return fail('a binary file (it contains NUL bytes), not a scenario');
+    return bytes.toString('utf8');
+  } catch (e) {
+    return fail(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Beyond this many diagnostics of a file, only how many more there are is printed. */
+const MAX_DIAGNOSTICS_SHOWN = 100;
+
+function printDiagnostics(file: string, diagnostics: readonly Diagnostic[]): void {
+  const isError = (d: Diagnostic) => d.severity === 'error';
+  // past the limit errors come first: they are what keeps the file from running
+  const ranked = diagnostics.length <= MAX_DIAGNOSTICS_SHOWN ? diagnostics : [...diagnostics.filter(isError), ...diagnostics.filter((d) => !isError(d))];
+  for (const d of ranked.slice(0, MAX_DIAGNOSTICS_SHOWN).sort(compareDiagnostics)) process.stderr.write(formatDiagnostic(file, d) + '\n');
+  const hidden = ranked.slice(MAX_DIAGNOSTICS_SHOWN);
+  if (hidden.length === 0) return;
+  const errors = hidden.filter(isError).length;
+  const counts = [more(errors, 'error'), more(hidden.length - errors, 'warning')].filter((c) => c !== '');
+  process.stderr.write(escapeControls(`${file}: … and ${counts.join(', ')}`) + '\n');
+}
+
+/** `3 more errors`, `1 more warning`, or '' for none. */
+function more(n: number, what: string): string {
+  return n === 0 ? '' : `${n} more ${what}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The scenario with its source lines as a terminal may show them: reports
+ * quote a line as its heading, and a line's comment may hold control characters.
+ */
+function shownOnTerminal(scenario: Scenario): Scenario {
+  const { file } = scenario;
+  return { ...scenario, file: { statements: file.statements, comments: file.comments, sourceLines: file.sourceLines.map(escapeControls) } };
 }
 
 function single(o: Options, command: string): string {
@@ -112,6 +181,9 @@ function run(args: string[]): number {
   const result = simulate(checked.scenario, o.kernel);
   if (o.json) process.stdout.write(JSON.stringify(runJson(result, file), null, 2) + '\n');
   else process.stdout.write(formatRun(file, checked.scenario, result, { trace: o.trace, style: useColour() ? ansi : plain }) + '\n');
+  // a runtime error (an event the machine cannot do) means the file is wrong, as a check error does
+  printDiagnostics(file, result.errors.map((e) => error(e.range, 'runtime-error', e.message)));
+  if (result.errors.length) return 2;
   return result.expectations.some((e) => !e.passed) ? 1 : 0;
 }
 
