@@ -169,7 +169,7 @@ export class BreakpointResolver {
             : spec.target === 'error' ? errorSteps.has(s)
             : spec.target === 'fault' ? step.access?.outcome === 'fault'
             : spec.target === 'flush' ? step.flush?.set === 0
-            : spec.target === 'ipi' ? step.ipi !== undefined
+            : spec.target === 'ipi' ? step.ipi !== undefined && (step.ipi.take === undefined || step.ipi.take === 'in-send') // the send, not the take
             : false;
           if (hit) points.push(tl.pointOfStep[s]);
         }

@@ -470,7 +470,8 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     // spec v2 §0.4: a stale access reached by an interleaving says how long a thread was held with interrupts off
     const concurrent = step.access?.outcome === 'stale' && this.scenario.program.some((item) => item.kind === 'concurrently');
     const stall = concurrent ? ` [${describeStall(this.run.stall, this.scenario.topology, null)}]` : '';
-    return { id: filter, title, description: `line ${step.line + 1}: ${description}${stall}` };
+    // a deadlock is reported at its block, after the last step that ran
+    return { id: filter, title, description: `line ${(error?.line ?? step.line) + 1}: ${description}${stall}` };
   }
 
   private summary(): string {

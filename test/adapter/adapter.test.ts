@@ -49,7 +49,7 @@ describe('seed scenario', () => {
     assert.equal((await topFrame(dc, back)).line, 37);
   }));
 
-  it.skip('shows need_tlb_flush per guest and each TLB\'s entries, by value (a trace from v1: to rewrite for v2)', session(async (dc) => {
+  it('shows need_tlb_flush per guest and each TLB\'s entries, by value', session(async (dc) => {
     let stop = await launch(dc, { program: SEED, kernel: 'buggy', stopOnEntry: true });
     let vars = await variables(dc, stop);
     // v2: all clear at creation, as on POWER9
@@ -59,10 +59,10 @@ describe('seed scenario', () => {
     stop = await stopAfter(dc, () => dc.continueRequest({ threadId: stop.body.threadId! }));
     assert.equal((await topFrame(dc, stop)).line, 27);
     vars = await variables(dc, stop);
-    // buggy clears each entering cpu's own bit: cpu0, cpu1, cpu4
-    assert.equal(vars.get('Guests/vm/need_tlb_flush'), '0xec = {cpu2, cpu3, cpu5, cpu6, cpu7}');
-    assert.equal(vars.get('Guests/vm/need_tlb_flush/core1'), '0xe0 = {cpu5, cpu6, cpu7}');
+    // buggy tracks no radix move: nothing ever marks a core
+    assert.equal(vars.get('Guests/vm/need_tlb_flush'), '0x0 = {}');
     assert.equal(vars.get('Guests/vm/need_tlb_flush/core0/cpu0'), '0');
+    assert.equal(vars.get('Guests/vm/cpu_in_guest'), '0x12 = {cpu1, cpu4}');
     assert.equal(vars.get('Machine/core0'), '1 entry');
     assert.equal(vars.get('Machine/core0/set 0/X:p'), 'lpid 1 pid 1 p → frame 1');
     assert.equal(vars.get('Machine/cpu4'), 'vm.vcpu0 in guest');
@@ -77,7 +77,7 @@ describe('seed scenario', () => {
     assert.match(vars.get('Guests/vm/tasks/X/page table/p')!, /^unmapped \(line 31: tlbiel on core1 only\)$/);
   }));
 
-  it.skip('marks the values that changed since the last stop — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
+  it('marks the values that changed since the last stop', session(async (dc) => {
     const stop = await launch(dc, { program: SEED, kernel: 'fixed', stopOnEntry: true });
     const frame = await topFrame(dc, stop);
     const guests = async () => {
@@ -88,32 +88,34 @@ describe('seed scenario', () => {
     void frame;
     await guests();
     await stopAfter(dc, () => dc.nextRequest({ threadId: stop.body.threadId! }));
-    const flush = (await guests()).find((v) => v.name === 'need_tlb_flush')!;
-    assert.equal(flush.value, '0xfe = {cpu1, cpu2, cpu3, cpu4, cpu5, cpu6, cpu7} *');
-    assert.deepEqual(flush.presentationHint?.attributes, ['changed']);
+    // kvmppc_start_thread put cpu0 in cpu_in_guest; need_tlb_flush starts clear and stays so
+    const inGuest = (await guests()).find((v) => v.name === 'cpu_in_guest')!;
+    assert.equal(inGuest.value, '0x1 = {cpu0} *');
+    assert.deepEqual(inGuest.presentationHint?.attributes, ['changed']);
+    assert.ok(!(await guests()).find((v) => v.name === 'need_tlb_flush')!.value.endsWith('*'));
     assert.ok(!(await guests()).find((v) => v.name === 'lpid')!.value.endsWith('*'));
   }));
 });
 
 describe('stacks and stepping', () => {
-  it.skip('steps into the kernel routines of a run, each frame on the scenario line — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
+  it('steps into the kernel routines of a run, each frame on the scenario line', session(async (dc) => {
     let stop = await launch(dc, { program: SEED, kernel: 'fixed', stopOnEntry: true });
     assert.deepEqual((await frames(dc, stop)).map((f) => f.name), ['kvmppc_prepare_radix_vcpu', 'run vm.vcpu0 on cpu0']);
-    for (let i = 0; i < 3; i++) stop = await stopAfter(dc, () => dc.stepInRequest({ threadId: stop.body.threadId! }));
+    for (let i = 0; i < 2; i++) stop = await stopAfter(dc, () => dc.stepInRequest({ threadId: stop.body.threadId! }));
     const stack = await frames(dc, stop);
-    assert.deepEqual(stack.map((f) => f.name), ['flush set 0 of 4', 'kvmppc_hv_entry', 'run vm.vcpu0 on cpu0']);
-    assert.deepEqual(stack.map((f) => f.line), [16, 16, 16]);
-    // step out: to where kvmppc_hv_entry's sweep returns (the clear after the last set)
-    stop = await stopAfter(dc, () => dc.stepOutRequest({ threadId: stop.body.threadId! }));
-    assert.deepEqual((await frames(dc, stop)).map((f) => f.name), ['kvmppc_hv_entry', 'run vm.vcpu0 on cpu0']);
+    assert.deepEqual(stack.map((f) => f.name), ['kvmppc_hv_entry', 'run vm.vcpu0 on cpu0']);
+    assert.deepEqual(stack.map((f) => f.line), [16, 16]);
+    // the first entry: need_tlb_flush starts clear on POWER9, so no sweep, straight to the guest
+    stop = await stopAfter(dc, () => dc.stepInRequest({ threadId: stop.body.threadId! }));
+    assert.deepEqual((await frames(dc, stop)).map((f) => f.name), ['enter guest', 'run vm.vcpu0 on cpu0']);
     const step = await variables(dc, stop, 1);
-    assert.match(step.get('Step/last step')!, /flush LPID 1 from core0 TLB, set 3 of 4/);
+    assert.match(step.get('Step/last step')!, /need_tlb_flush\[0\] of vm is clear, no flush/);
     // next: the following statement
     stop = await stopAfter(dc, () => dc.nextRequest({ threadId: stop.body.threadId! }));
     assert.equal((await topFrame(dc, stop)).line, 18);
   }));
 
-  it.skip('shows the IPI path of a29ebeaf: radix_flush_cpu and the re-entry of the kicked thread — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
+  it('shows the IPI path of a29ebeaf: radix_flush_cpu and the re-entry of the kicked thread', session(async (dc) => {
     let stop = await launch(dc, { program: SEED, kernel: 'fixed', stopOnEntry: true }, () =>
       dc.setFunctionBreakpointsRequest({ breakpoints: [{ name: 'radix_flush_cpu' }] }),
     );
@@ -121,8 +123,14 @@ describe('stacks and stepping', () => {
     assert.equal(stop.body.reason, 'function breakpoint');
     assert.deepEqual((await frames(dc, stop)).map((f) => f.name), ['radix_flush_cpu', 'kvmppc_prepare_radix_vcpu', 'run vm.vcpu0 on cpu4']);
     assert.equal((await topFrame(dc, stop)).line, 24);
+    // the send, in cpu4's thread; the mover then waits for the take (wait=1)
     stop = await stopAfter(dc, () => dc.stepInRequest({ threadId: stop.body.threadId! }));
     assert.equal((await topFrame(dc, stop)).name, 'smp_call_function_single(cpu1)');
+    // the take, in cpu1's thread: vcpu1 leaves the guest
+    stop = await stopAfter(dc, () => dc.stepInRequest({ threadId: stop.body.threadId! }));
+    assert.equal(stop.body.threadId, 3);
+    assert.equal((await topFrame(dc, stop)).name, 'IPI cpu1 taken');
+    // and re-enters: prepare, start_thread, the entry test, then core0's sweep for the bit radix_flush_cpu set
     for (let i = 0; i < 4; i++) stop = await stopAfter(dc, () => dc.stepInRequest({ threadId: stop.body.threadId! }));
     assert.equal(stop.body.threadId, 3); // cpu1 re-enters
     assert.deepEqual((await frames(dc, stop)).map((f) => f.name).slice(0, 3), ['flush set 0 of 4', 'kvmppc_hv_entry', 'IPI cpu1: vm.vcpu1 re-enters']);
@@ -156,23 +164,24 @@ describe('stacks and stepping', () => {
     assert.equal(await evaluate(dc, 'step'), '0');
   }));
 
-  it.skip('jumps to any step: goto targets, gotoStep, restartFrame — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
-    let stop = await launch(dc, { program: SEED, kernel: 'buggy', stopOnEntry: true });
+  it('jumps to any step: goto targets, gotoStep, restartFrame', session(async (dc) => {
+    let stop = await launch(dc, { program: SEED, kernel: 'fixed', stopOnEntry: true });
     const targets = (await dc.gotoTargetsRequest({ source: { path: SEED }, line: 31 })).body.targets;
     assert.equal(targets.length, 1);
     stop = await stopAfter(dc, () => dc.gotoRequest({ threadId: stop.body.threadId!, targetId: targets[0].id }));
     assert.equal(stop.body.reason, 'goto');
     assert.equal((await topFrame(dc, stop)).line, 31);
     assert.equal(await evaluate(dc, 'tlb(core1) has X:p'), 'true');
-    stop = await stopAfter(dc, async () => assert.equal((await dc.customRequest('gotoStep', { step: 4 })).body.line, 16));
+    // step 19: cpu1, kicked by radix_flush_cpu, sweeps set 1 of core0 (steps 11-14: prepare, radix_flush_cpu, send, take)
+    stop = await stopAfter(dc, async () => assert.equal((await dc.customRequest('gotoStep', { step: 19 })).body.line, 24));
     assert.equal((await topFrame(dc, stop)).name, 'flush set 1 of 4');
     const outer = (await frames(dc, stop))[1]; // kvmppc_hv_entry
     stop = await stopAfter(dc, () => dc.restartFrameRequest({ frameId: outer.id }));
     assert.equal(stop.body.reason, 'restart');
     assert.equal((await topFrame(dc, stop)).name, 'kvmppc_hv_entry');
-    assert.equal(await evaluate(dc, 'step'), '2');
+    assert.equal(await evaluate(dc, 'step'), '17');
     const info = await dc.customRequest('traceInfo');
-    assert.deepEqual([info.body.step, info.body.steps, info.body.kernel], [2, 31, 'buggy']);
+    assert.deepEqual([info.body.step, info.body.kernel], [17, 'fixed']);
   }));
 
   it('pauses a long continue', session(async (dc) => {
@@ -234,7 +243,7 @@ describe('breakpoints', () => {
     assert.equal(stop.body.reason, 'exception'); // no 4th entry: on to the stale access
   }));
 
-  it.skip('stops on writes to a need_tlb_flush bit and to a TLB (data breakpoints) — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
+  it('stops on writes to a need_tlb_flush bit and to a TLB (data breakpoints)', session(async (dc) => {
     let stop = await launch(dc, { program: SEED, kernel: 'fixed', stopOnEntry: true });
     // from the variables pane: need_tlb_flush → core0
     const scopes = (await dc.scopesRequest({ frameId: (await topFrame(dc, stop)).id })).body.scopes;
@@ -255,10 +264,10 @@ describe('breakpoints', () => {
       seen.push(stop.body.description!.replace(/:.*/, ''));
     }
     assert.deepEqual(seen, [
-      'need_tlb_flush[0..3] of vm changed at line 16', // cpu0's first entry clears the core's bit
-      'need_tlb_flush[0..3] of vm changed at line 24', // radix_flush_cpu marks core0
+      'need_tlb_flush[0..3] of vm changed at line 24', // radix_flush_cpu marks core0 (the bits start clear)
       'need_tlb_flush[0..3] of vm changed at line 24', // cpu1, kicked, sweeps and clears it
       'core1 TLB changed at line 28', // the miss on cpu4 fills core1
+      'core1 TLB changed at line 31', // the guest's tlbiel there
     ]);
   }));
 
@@ -276,8 +285,8 @@ describe('breakpoints', () => {
     assert.deepEqual(logs, ['28: core0 0, core1 0, flush false\n', '36: core0 0, core1 0, flush false\n']);
   }));
 
-  it.skip('stops on the other exception filters: flush, ipi, fault, expect — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
-    let stop = await launch(dc, { program: SEED, kernel: 'fixed' }, () => dc.setExceptionBreakpointsRequest({ filters: ['ipi', 'fault', 'expect'], filterOptions: [{ filterId: 'flush', condition: 'cpu4.vcpu == vm.vcpu0' }] }));
+  it('stops on the other exception filters: flush, ipi, fault, expect', session(async (dc) => {
+    let stop = await launch(dc, { program: SEED, kernel: 'fixed' }, () => dc.setExceptionBreakpointsRequest({ filters: ['ipi', 'fault', 'expect'], filterOptions: [{ filterId: 'flush', condition: 'cpu1.vcpu == vm.vcpu1' }] }));
     const reasons: string[] = [];
     for (;;) {
       if (stop.body.reason !== 'exception') break;
@@ -285,7 +294,7 @@ describe('breakpoints', () => {
       reasons.push(`${info.exceptionId}@${(await topFrame(dc, stop)).line}`);
       stop = await stopAfter(dc, () => dc.continueRequest({ threadId: stop.body.threadId! }));
     }
-    // the seed's expectations are written for buggy: under fixed three fail
+    // the IPI stops at its send (not again at its take); the flush is cpu1's sweep after it;
     // the seed's expectations are written for buggy: under fixed, those that expect the stale entry fail
     assert.deepEqual(reasons, ['ipi@24', 'flush@24', 'expect@27', 'expect@33', 'fault@36', 'expect@37']);
   }));
@@ -295,27 +304,26 @@ describe('runtime errors', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tlbscn-'));
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it.skip('stops on an event a block cannot run (the runtime error filter is on by default) — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
+  it('stops on an event a block cannot run (the runtime error filter is on by default)', session(async (dc) => {
     const file = path.join(dir, 'taken.tlbscn');
-    // round robin: cpu4's lane takes vcpu0 off cpu0 before cpu0's lane touches the page
-    fs.writeFileSync(file, 'machine cores 2 threads 4\nguest vm radix vcpus 1\ntask X in vm pages p\nrun vm.vcpu0 on cpu0\nschedule X on vm.vcpu0\nconcurrently {\n  cpu4: run vm.vcpu0 on cpu4\n  cpu0: access X p\n}\n');
+    // round robin: cpu4's lane stops vcpu0 first; cpu0's access then waits for it to enter the guest, and nothing runs it
+    fs.writeFileSync(file, 'machine cores 2 threads 4\nguest vm radix vcpus 1\ntask X in vm pages p\nrun vm.vcpu0 on cpu0\nschedule X on vm.vcpu0\nconcurrently {\n  cpu4: stop vm.vcpu0\n  cpu0: access X p\n}\n');
     const stop = await launch(dc, { program: file, kernel: 'fixed' });
     assert.equal(stop.body.reason, 'exception');
     const info = (await dc.exceptionInfoRequest({ threadId: stop.body.threadId! })).body;
     assert.equal(info.exceptionId, 'error');
-    assert.match(info.description ?? '', /line 8: 'access' by task 'X', which is current on vm\.vcpu0, which is not running/);
-    assert.equal((await topFrame(dc, stop)).line, 8);
+    assert.match(info.description ?? '', /line 6: deadlock: cpu0 waits for vm\.vcpu0 to enter the guest; nothing runs it/);
   }));
 });
 
 describe('evaluation', () => {
-  it.skip('evaluates expressions over the state for watch, hover and the console — its trace is from v1 (initial need_tlb_flush set, first-entry sweeps): to rewrite for execution model v2', session(async (dc) => {
+  it('evaluates expressions over the state for watch, hover and the console', session(async (dc) => {
     const stop = await launch(dc, { program: SEED, kernel: 'fixed' }, () => setLines(dc, [28]));
     assert.equal((await topFrame(dc, stop)).line, 28);
     assert.equal(await evaluate(dc, 'need_tlb_flush(vm, core0)'), 'false');
     assert.equal(await evaluate(dc, 'need_tlb_flush(vm, core1)'), 'false');
-    // core0's bit was set by radix_flush_cpu and cleared by cpu1's re-entry; cpu1's own bit stands for nothing under fixed
-    assert.equal(await evaluate(dc, 'need_tlb_flush(vm)'), '0xee = {cpu1, cpu2, cpu3, cpu5, cpu6, cpu7}');
+    // core0's bit was set by radix_flush_cpu and cleared by cpu1's re-entry; nothing else was ever set
+    assert.equal(await evaluate(dc, 'need_tlb_flush(vm)'), '0x0 = {}');
     assert.equal(await evaluate(dc, 'tlb(core0).size'), '0');
     assert.equal(await evaluate(dc, 'tlb(core0) lacks X:p && vcpu(vm.vcpu0).prev_cpu == 4'), 'true');
     assert.equal(await evaluate(dc, 'vm.vcpu0', 'hover'), 'on cpu4, prev_cpu 4, task X');
@@ -373,6 +381,9 @@ describe('replaying a recorded trace', () => {
     const stop = await launch(dc, { trace });
     assert.equal(stop.body.reason, 'exception');
     assert.equal((await topFrame(dc, stop)).line, 34);
+    // spec v2 §0.4: the exception says how long the replayed schedule held a thread with interrupts off
+    const info = (await dc.exceptionInfoRequest({ threadId: stop.body.threadId! })).body;
+    assert.match(info.description ?? '', /\[stall 1: cpu2 held 1 micro-step with interrupts off \(line 33\)/);
     assert.equal((await dc.customRequest('traceInfo')).body.kernel, 'early-clear');
     fs.rmSync(dir, { recursive: true, force: true });
   }));
