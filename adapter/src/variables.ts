@@ -3,7 +3,7 @@
 // cpumask, vcpus, tasks), Step (what the last micro-step changed). Plain
 // data: session.ts hands out references and pages large collections.
 
-import type { Change, MachineState, TlbEntry } from '../../core/src/index';
+import { type Change, type MachineState, type TlbEntry, describeStall } from '../../core/src/index';
 import { type Value, isStale, maskBig } from './expressions';
 import type { Runtime } from './runtime';
 
@@ -269,6 +269,12 @@ export function stepScope(rt: Runtime, f: Format): VarNode[] {
     });
   }
   nodes.push(leaf('next step', next ? next.text : rt.timeline.expect[rt.point] >= 0 ? 'expect (checked here, takes no step)' : 'none: end of the scenario'));
+  // spec v2 §0.4: how long this schedule held a thread in its interrupts-off entry path (with blocks only)
+  if (rt.scenario.program.some((item) => item.kind === 'concurrently')) {
+    const stall = rt.run.stall;
+    const value = stall.steps ? `${stall.steps} (cpu${stall.cpu}, line ${stall.line + 1})` : '0';
+    nodes.push({ name: 'stall', value, children: () => [leaf('meaning', describeStall(stall, state.topology, null))] });
+  }
   return nodes;
 }
 

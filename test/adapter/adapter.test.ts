@@ -384,6 +384,8 @@ describe('replaying a recorded trace', () => {
     // spec v2 §0.4: the exception says how long the replayed schedule held a thread with interrupts off
     const info = (await dc.exceptionInfoRequest({ threadId: stop.body.threadId! })).body;
     assert.match(info.description ?? '', /\[stall 1: cpu2 held 1 micro-step with interrupts off \(line 33\)/);
+    const step = await variables(dc, stop, 1);
+    assert.equal(step.get('Step/stall'), '1 (cpu2, line 33)');
     assert.equal((await dc.customRequest('traceInfo')).body.kernel, 'early-clear');
     fs.rmSync(dir, { recursive: true, force: true });
   }));
