@@ -31,7 +31,7 @@ test('explore --json: a stale schedule carries its least stall (cpu, 1-based lin
   assert.equal(j.maxStall, null);
   assert.equal(j.truncated, false);
   assert.ok(j.stale >= 1 && Array.isArray(j.schedule) && j.run.stale >= 1);
-  assert.deepEqual({ steps: j.stall.steps, cpu: j.stall.cpu, line: j.stall.line }, { steps: 1, cpu: 2, line: 33 });
+  assert.deepEqual(j.stall, { steps: 1, cpu: 2, line: 33, modelLevel: false, least: true });
 });
 
 test('explore --max-stall: the S15 lost update needs stall 4 (model-level, labelled so); with stall ≤ 3 nothing is stale and the search is not "cut short"', () => {

@@ -228,7 +228,7 @@ function exploreCommand(args: string[]): number {
     const ce = result.counterexample;
     if (ce) {
       process.stdout.write(`${file}: kernel ${result.kernel}: a schedule gives a stale access (${counts} explored)\n`);
-      process.stdout.write(`${describeStall(ce.run.stall, topology, result.maxStall)}\n`);
+      process.stdout.write(`${describeStall(ce.run.stall, topology, result.maxStall, ce.leastStall)}\n`);
       process.stdout.write(`schedule (the cpu that moves at each choice): ${ce.schedule.map((c) => `cpu${c}`).join(' ')}\n`);
       process.stdout.write(formatRun(file, checked.scenario, ce.run, { trace: true, style: useColour() ? ansi : plain }) + '\n');
     } else if (result.truncated) {

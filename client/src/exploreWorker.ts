@@ -12,19 +12,27 @@ export interface ExploreRequest {
   kernel: KernelName;
   /** Spec v2 §0.4: only schedules whose stall is at most this (absent: unbounded). */
   maxStall?: number;
+  /** The search stops, truncated, after this many distinct states or seconds (bounds.ts). */
+  maxStates: number;
+  maxSeconds: number;
 }
 
 export type ExploreMessage =
   | { kind: 'progress'; schedules: number; states: number }
-  | { kind: 'done'; schedules: number; states: number; truncated: boolean; stoppedBy?: 'states' | 'time'; schedule?: number[]; error?: RuntimeError }
+  | { kind: 'done'; schedules: number; states: number; truncated: boolean; stoppedBy?: 'states' | 'time'; schedule?: number[]; leastStall?: boolean; error?: RuntimeError }
   | { kind: 'failed'; message: string };
 
 const post = (m: ExploreMessage) => parentPort!.postMessage(m);
-const { text, kernel, maxStall } = workerData as ExploreRequest;
+const { text, kernel, maxStall, maxStates, maxSeconds } = workerData as ExploreRequest;
 try {
-  const result = explore(analyze(text).scenario, kernel, { maxStall, onProgress: (schedules, states) => post({ kind: 'progress', schedules, states }) });
+  const result = explore(analyze(text).scenario, kernel, {
+    maxStall,
+    limit: maxStates,
+    maxTime: maxSeconds * 1000,
+    onProgress: (schedules, states) => post({ kind: 'progress', schedules, states }),
+  });
   const { schedules, states, truncated, stoppedBy, error } = result;
-  post({ kind: 'done', schedules, states, truncated, stoppedBy, error, schedule: result.counterexample?.schedule });
+  post({ kind: 'done', schedules, states, truncated, stoppedBy, error, schedule: result.counterexample?.schedule, leastStall: result.counterexample?.leastStall });
 } catch (e) {
   post({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
 }

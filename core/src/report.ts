@@ -144,7 +144,7 @@ export function exploreJson(result: ExploreResult, file: string, topology: Topol
       ? {
           schedule: ce.schedule,
           run: runJson(ce.run, file, { steps: true }),
-          stall: { steps: ce.run.stall.steps, cpu: ce.run.stall.cpu, line: ce.run.stall.line + 1, modelLevel: isModelLevel(ce.run.stall, topology) },
+          stall: { steps: ce.run.stall.steps, cpu: ce.run.stall.cpu, line: ce.run.stall.line + 1, modelLevel: isModelLevel(ce.run.stall, topology), least: ce.leastStall },
         }
       : {}),
     ...(result.error ? { error: { line: result.error.line + 1, message: result.error.message } } : {}),
@@ -161,14 +161,15 @@ export function isModelLevel(stall: Stall, topology: Topology): boolean {
 }
 
 /** A counterexample's stall in words, for every front end. */
-export function describeStall(stall: Stall, topology: Topology, maxStall: number | null): string {
+export function describeStall(stall: Stall, topology: Topology, maxStall: number | null, least = true): string {
   const bound = maxStall === null ? 'stall unbounded in this search' : `schedules with stall ≤ ${maxStall}`;
   if (stall.steps === 0) return `stall 0: no thread was held in its interrupts-off entry path (${bound})`;
   const held = `cpu${stall.cpu} held ${stall.steps} micro-step${stall.steps === 1 ? '' : 's'} with interrupts off (line ${stall.line + 1})`;
   if (isModelLevel(stall, topology)) {
     return `stall ${stall.steps}: a model-level race: needs ${held}, as long as a whole sweep of ${topology.tlbSets} sets; possible in the model, implausible on hardware (${bound})`;
   }
-  return `stall ${stall.steps}: ${held}; the least stall that reaches this stale access (${bound})`;
+  const which = least ? 'the least stall that reaches this stale access' : 'not proven the least: the time bound stopped the search for a smaller one';
+  return `stall ${stall.steps}: ${held}; ${which} (${bound})`;
 }
 
 /** One scenario under one kernel variant: what its accesses gave and how its expectations fared. */

@@ -103,6 +103,7 @@ test('S15: the explorer finds the lost update under fixed, a model-level race (l
   assert.ok(fixed.counterexample, 'fixed has a stale schedule');
   assert.deepEqual(fixed.counterexample.run.errors, []);
   assert.deepEqual(fixed.counterexample.run.stall, { steps: 4, cpu: 0, line: 29 });
+  assert.equal(fixed.counterexample.leastStall, true, 'proven: nothing within stall 3');
   const stale = fixed.counterexample.run.accesses.find((a) => a.outcome === 'stale');
   assert.match(stale?.explanation ?? '', /set again when vm\.vcpu5 left, while cpu0 was still sweeping .* the new request was lost/);
   const bounded = explore(scenario, 'fixed', { maxStall: 3 });

@@ -18,8 +18,8 @@
 // Stalls (spec v2 §0.4): a counterexample reports the least stall with which
 // a stale access can be reached, so the figure does not depend on search
 // order. The search first runs unbounded (or within `--max-stall`), then
-// searches again with the stall bounded at 0, 1, … below the stall of what it
-// found; the first bound that still finds one is the least. Bounded searches
+// searches again with the stall bounded just below the stall of what it
+// found, until a bound finds nothing: the last stall found is the least. Bounded searches
 // count each lane's stall in the state and run without the reduction (taking
 // a step early can lengthen another lane's stall).
 
@@ -36,8 +36,11 @@ export type Schedule = number[];
 
 export interface ExploreResult {
   kernel: string;
-  /** A schedule whose run has a stale access, with that run (its `stall` the least found), if any exists. */
-  counterexample?: { schedule: Schedule; run: RunResult };
+  /**
+   * A schedule whose run has a stale access, with that run, if any exists;
+   * `leastStall`: its stall is proven the least (false only when a bound stopped the proof).
+   */
+  counterexample?: { schedule: Schedule; run: RunResult; leastStall: boolean };
   /** Complete runs (and runs cut short at a state already explored), over every search made. */
   schedules: number;
   /** Distinct states (between micro-steps) at which the first search chose between lanes. */
@@ -98,18 +101,22 @@ export function explore(scenario: Scenario, override?: KernelName, options: Expl
   }
   let schedule = first.found;
   let run = runSchedule(scenario, schedule, override);
-  // the least stall: bounded searches below the stall of what was found
-  for (let bound = 0; bound < run.stall.steps && Date.now() < deadline; bound++) {
-    const tighter = search(bound);
+  let leastStall = run.stall.steps === 0;
+  // the least stall: a search bounded just below the stall of what was found, again and again until
+  // one finds nothing (searches that find stop early; only the last one is exhaustive)
+  while (!leastStall && Date.now() < deadline) {
+    const tighter = search(run.stall.steps - 1);
     result.schedules += tighter.schedules;
-    if (tighter.found) {
-      schedule = tighter.found;
-      run = runSchedule(scenario, schedule, override);
+    if (!tighter.found) {
+      // none below: this stall is the least, unless a bound cut that search short
+      leastStall = !tighter.stoppedBy;
       break;
     }
-    if (tighter.stoppedBy) break; // the bound cut it short: keep what was found
+    schedule = tighter.found;
+    run = runSchedule(scenario, schedule, override);
+    leastStall = run.stall.steps === 0;
   }
-  result.counterexample = { schedule, run };
+  result.counterexample = { schedule, run, leastStall };
   return result;
 }
 
