@@ -18,3 +18,4 @@ export * from './machine/simulation';
 export * from './machine/cursor';
 export * from './explorer/explore';
 export * from './report';
+export * from './picture/index';
