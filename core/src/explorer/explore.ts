@@ -2,18 +2,20 @@
 // `concurrently` block and reports a schedule that ends in a stale access,
 // or proves there is none.
 //
-// Stateless search by replay: a schedule is the list of lane choices made at
-// each point where more than one lane could move. Each run follows a prefix
-// and then takes the first lane; the next run backtracks to the deepest point
-// with an untried lane. A run that reaches a state (machine + lanes) that an
-// earlier run already reached stops there: everything after it was explored
-// from the first visit (a step always makes progress, so a state never
-// reaches itself). Where one lane's next step cannot interfere with any other
-// lane, the search takes it without branching (partial-order reduction,
-// independence.ts); such forced choices are recorded too, so that a schedule
-// replays as it was found. A run stops at its first runtime error (a
-// deadlock, a vcpu entering on two cpus): an interleaving that cannot happen
-// proves nothing, and neither does anything after it.
+// A stateful depth-first search over one live run. At each point where
+// more than one lane could move (a branching point) the search keeps a
+// snapshot of the lanes and counters and the length of the machine's change
+// journal; to try the next lane there it reverts the journal to that length
+// (the exact undo the debugger's time travel uses) and restores the snapshot:
+// no schedule is replayed from the start of its block. A branching point whose
+// state (machine + lanes) was already reached is not explored again: a step
+// always makes progress, so a state never reaches itself. Where one lane's
+// next step cannot interfere with any other lane, the search takes it without
+// branching (partial-order reduction, independence.ts); such forced choices
+// are recorded in the schedule too, so that it replays as it was found. A run
+// stops at its first runtime error (a deadlock, a vcpu entering on two cpus):
+// an interleaving that cannot happen proves nothing, and neither does anything
+// after it.
 //
 // Stalls (spec v2 §0.4): a counterexample reports the least stall with which
 // a stale access can be reached, so the figure does not depend on search
@@ -25,8 +27,9 @@
 
 import type { KernelName } from '../language/ast';
 import type { Scenario } from '../language/checker';
-import { type Chooser, type LaneState, Simulation, StallBeyondLimit, roundRobin, variantFor } from '../machine/simulation';
-import type { MachineState } from '../machine/state';
+import type { ConcurrentlyBlock } from '../language/ast';
+import { type Chooser, type LaneState, Simulation, type SimulationSnapshot, StallBeyondLimit, hasWork, roundRobin, variantFor } from '../machine/simulation';
+import { type Change, type MachineState, revertChanges } from '../machine/state';
 import type { RunResult, RuntimeError } from '../machine/trace';
 import type { Op } from '../machine/kernel';
 import { independentLane } from './independence';
@@ -58,11 +61,11 @@ export interface ExploreResult {
   error?: RuntimeError;
 }
 
-class Pruned {}
-
 /** How far a search has got; `explore` reports it every `PROGRESS_EVERY` schedules. */
 export type ExploreProgress = (schedules: number, states: number) => void;
-const PROGRESS_EVERY = 1000;
+const PROGRESS_EVERY = 1024;
+/** How often (branches tried) the search reads the clock for its time bound. */
+const CLOCK_EVERY = 64;
 
 export interface ExploreOptions {
   /** Stop (truncated) after this many distinct states. */
@@ -126,64 +129,143 @@ function searchSchedules(
   o: { limit: number; deadline: number; bound: number | undefined; reduce: boolean; onProgress?: ExploreProgress },
 ): SearchResult {
   const variant = variantFor(scenario, override);
+  const program = scenario.program;
   const seen = new Set<string>();
   const events = new EventIds();
-  let prefix: number[] = []; // indices into `ready` at each decision
   const r: SearchResult = { schedules: 0, states: 0, completed: 0 };
-  // everything before the first block runs one way only: run it once, and start each schedule after it
-  const firstBlock = Math.max(0, scenario.program.findIndex((item) => item.kind === 'concurrently'));
-  const setup = new Simulation(scenario, variant, { record: false, explain: false });
-  for (let i = 0; i < firstBlock; i++) setup.runItem(scenario.program[i], roundRobin);
-  const start = setup.checkpoint(firstBlock);
-  for (;;) {
-    const taken: { pick: number; options: number; cpu: number }[] = [];
-    const sim = Simulation.resume(scenario, start, { explain: false });
-    sim.stallLimit = o.bound;
-    const chooser = (): Chooser => (ready, lanes) => {
-      // an interleaving with a runtime error cannot happen: nothing after it can be a counterexample
-      if (sim.errors.length > start.errors) throw new Pruned();
-      const at = taken.length;
-      if (ready.length === 1) return 0; // no decision
-      if (at >= prefix.length && o.reduce) {
-        // a step no other lane can interfere with: taken now, without branching (recorded, for replay)
-        const only = independentLane(ready, lanes, sim.state, variant);
-        if (only >= 0) {
-          taken.push({ pick: only, options: 1, cpu: ready[only].cpu });
-          return only;
+  // one live run: its changes are journaled so that a branching point can be gone back to
+  const sim = new Simulation(scenario, variant, { record: false, explain: false });
+  const journal: Change[] = [];
+  sim.kernel.keepJournal(journal);
+  sim.stallLimit = o.bound;
+  /** The cpu that moved at each step where more than one lane could (scheduleChooser's format). */
+  const path: number[] = [];
+  const stack: Branch[] = [];
+
+  /**
+   * Runs what has only one way to go (sequential items, single ready lanes,
+   * steps the reduction takes alone) up to the next branching point or the
+   * end of the schedule.
+   */
+  const advance = (at: Position): Leaf | { ready: LaneState[] } => {
+    for (;;) {
+      if (sim.errors.length > 0) return 'error';
+      // an outcomes-only run keeps only the stale accesses
+      if (sim.accesses.length > 0) return 'stale';
+      if (!at.lanes) {
+        if (at.item >= program.length) return 'end';
+        const item = program[at.item];
+        if (item.kind === 'concurrently') {
+          at.lanes = sim.startBlock(item);
+        } else {
+          sim.runItem(item, roundRobin);
+          at.item++;
         }
+        continue;
       }
-      if (at >= prefix.length) {
-        const key = stateKey(sim.state, lanes, sim.lastOutcome ?? '', events, o.bound !== undefined);
-        if (seen.has(key)) throw new Pruned();
-        seen.add(key);
-        if (seen.size >= o.limit) throw new Pruned();
+      const lanes = at.lanes;
+      if (!lanes.some(hasWork)) {
+        at.lanes = undefined;
+        at.item++;
+        continue;
       }
-      const pick = at < prefix.length ? prefix[at] : 0;
-      taken.push({ pick, options: ready.length, cpu: ready[pick].cpu });
-      return pick;
-    };
-    let finished = false;
-    try {
-      sim.runFrom(firstBlock, chooser);
-      finished = true;
-    } catch (e) {
-      if (!(e instanceof Pruned) && !(e instanceof StallBeyondLimit)) throw e;
+      const ready = sim.readyLanes(lanes);
+      if (ready.length === 0) {
+        sim.deadlock(program[at.item] as ConcurrentlyBlock, lanes);
+        return 'error';
+      }
+      let only = ready.length === 1 ? 0 : -1;
+      // a step no other lane can interfere with: taken now, without branching (recorded, for replay)
+      if (only < 0 && o.reduce) only = independentLane(ready, lanes, sim.state, variant);
+      if (only < 0) return { ready };
+      if (ready.length > 1) path.push(ready[only].cpu);
+      sim.moveLane(ready, lanes, ready[only]);
     }
-    r.schedules++;
-    r.states = seen.size;
-    if (o.onProgress && r.schedules % PROGRESS_EVERY === 0) o.onProgress(r.schedules, seen.size);
-    const errors = sim.errors.length - start.errors;
-    if (errors > 0) r.firstError ??= sim.errors[start.errors];
-    else if (finished) r.completed++;
-    // a run cut short at an explored state may still have read a stale entry before it
-    if (errors === 0 && sim.accesses.some((a) => a.outcome === 'stale')) return { ...r, found: taken.map((t) => t.cpu) };
-    if (seen.size >= o.limit) return { ...r, stoppedBy: 'states' };
-    if (Date.now() >= o.deadline) return { ...r, stoppedBy: 'time' };
-    let k = taken.length - 1;
-    while (k >= 0 && taken[k].pick + 1 >= taken[k].options) k--;
-    if (k < 0) return r;
-    prefix = [...taken.slice(0, k).map((t) => t.pick), taken[k].pick + 1];
+  };
+
+  /** Handles where a run got to: a leaf, or a new branching point pushed on the stack. */
+  const reached = (at: Position, result: Leaf | { ready: LaneState[] }): 'stale' | 'limit' | undefined => {
+    if (typeof result === 'string') {
+      r.schedules++;
+      if (result === 'stale') return 'stale';
+      if (result === 'error') r.firstError ??= sim.errors[0];
+      if (result === 'end') r.completed++;
+      return undefined;
+    }
+    const key = `${at.item}\n${stateKey(sim.state, at.lanes!, sim.lastOutcome ?? '', events, o.bound !== undefined)}`;
+    if (seen.has(key)) {
+      r.schedules++; // explored from its first visit
+      return undefined;
+    }
+    seen.add(key);
+    if (seen.size >= o.limit) return 'limit';
+    stack.push({ item: at.item, snapshot: sim.snapshot(at.lanes!), mark: journal.length, pathLength: path.length, options: result.ready.length, next: 0 });
+    return undefined;
+  };
+
+  const step = (at: Position, run: () => void): Leaf | { ready: LaneState[] } => {
+    try {
+      run();
+      return advance(at);
+    } catch (e) {
+      if (e instanceof StallBeyondLimit) return 'pruned';
+      throw e;
+    }
+  };
+
+  const root: Position = { item: 0, lanes: undefined };
+  let verdict = reached(root, step(root, () => undefined));
+  let visits = 0;
+  while (!verdict && stack.length) {
+    const b = stack[stack.length - 1];
+    if (b.next >= b.options) {
+      stack.pop();
+      continue;
+    }
+    const choice = b.next++;
+    // back to the branching point: undo the machine's changes since, restore the lanes and counters
+    if (journal.length > b.mark) {
+      revertChanges(sim.state, journal.slice(b.mark));
+      journal.length = b.mark;
+    }
+    const lanes = sim.restore(b.snapshot);
+    path.length = b.pathLength;
+    const at: Position = { item: b.item, lanes };
+    const ready = sim.readyLanes(lanes);
+    path.push(ready[choice].cpu);
+    verdict = reached(at, step(at, () => sim.moveLane(ready, lanes, ready[choice])));
+    if (++visits % CLOCK_EVERY === 0) {
+      if (visits % PROGRESS_EVERY === 0) o.onProgress?.(r.schedules, seen.size);
+      if (Date.now() >= o.deadline) {
+        r.states = seen.size;
+        return { ...r, stoppedBy: 'time' };
+      }
+    }
   }
+  r.states = seen.size;
+  if (verdict === 'stale') return { ...r, found: path.slice() };
+  if (verdict === 'limit') return { ...r, stoppedBy: 'states' };
+  return r;
+}
+
+/** Where a run is in the program: an item, and the lanes when that item is a block under way. */
+interface Position {
+  item: number;
+  lanes: LaneState[] | undefined;
+}
+
+/** How a schedule ended: a stale access, the end, a runtime error, or a stall past the bound. */
+type Leaf = 'stale' | 'end' | 'error' | 'pruned';
+
+/** A branching point of the search: what to restore, and which lane to try next. */
+interface Branch {
+  item: number;
+  snapshot: SimulationSnapshot;
+  /** The journal's length there: changes past it are undone on return. */
+  mark: number;
+  pathLength: number;
+  options: number;
+  next: number;
 }
 
 /** Replays a recorded schedule (from `explore` or a JSON trace). */

@@ -96,11 +96,32 @@ export class Kernel {
    * travel; the simulation empties it before each step and keeps a copy);
    * undefined in an outcomes-only run, which then builds no record.
    */
-  readonly changes: Change[] | undefined;
+  changes: Change[] | undefined;
   /** Index of the micro-step being executed (set by the simulation). */
   step = 0;
   /** The entry test whose sweep each cpu is running, so explanations can say how far it got. */
-  private readonly sweeping = new Map<number, EntryTestRecord>();
+  private sweeping = new Map<number, EntryTestRecord>();
+
+  /**
+   * The explorer's stateful search: an outcomes-only run that keeps every
+   * change in `journal` (no texts, no stacks), so that it can go back to a
+   * branching point by reverting them.
+   */
+  keepJournal(journal: Change[]): void {
+    this.changes = journal;
+  }
+
+  /** The sweeps in progress (their records change as they go), to restore at a branching point. */
+  saveSweeps(): Map<number, EntryTestRecord> {
+    const copy = new Map<number, EntryTestRecord>();
+    for (const [cpu, test] of this.sweeping) copy.set(cpu, { ...test });
+    return copy;
+  }
+
+  restoreSweeps(saved: ReadonlyMap<number, EntryTestRecord>): void {
+    this.sweeping = new Map();
+    for (const [cpu, test] of saved) this.sweeping.set(cpu, { ...test });
+  }
 
   private readonly vcpus = new Map<string, VcpuState>();
   /** task → page → its TLB key, made once: the key is looked up on every access. */

@@ -19,7 +19,7 @@ import type { ProgramItem, Scenario } from '../language/checker';
 import { NotableSteps, explainStale } from './explain';
 import { Kernel, type Op } from './kernel';
 import { type Change, type MachineState, cloneState, initialState, tlbKey } from './state';
-import { type AccessRecord, type ExpectationResult, type Frame, type MicroStep, type RunResult, type RuntimeError, flat } from './trace';
+import { type AccessRecord, type EntryTestRecord, type ExpectationResult, type Frame, type MicroStep, type RunResult, type RuntimeError, flat } from './trace';
 import { DEFAULT_KERNEL, type KernelVariant, VARIANTS } from './variants';
 
 /** One cpu's program inside a block, and the work it has in hand. */
@@ -219,11 +219,9 @@ export class Simulation {
       const line = item.range.start.line;
       for (;;) {
         if (!lanes.some(hasWork)) break;
-        const ready = lanes.filter((l) => hasWork(l) && this.enabled(l, lanes));
+        const ready = this.readyLanes(lanes);
         if (ready.length === 0) {
-          const waiting = lanes.filter(hasWork).map((l) => this.waitsFor(l, lanes));
-          const message = `deadlock: ${waiting.join(', ')}; nothing ${waiting.length === 1 ? 'runs it' : 'can run'}`;
-          this.errors.push({ line, range: item.keyword.range, message, afterStep: this.stepCount - 1 });
+          this.deadlock(item, lanes);
           break;
         }
         if (this.stepCount >= limit) {
@@ -231,9 +229,7 @@ export class Simulation {
           this.errors.push({ line, range: item.keyword.range, message: `the block did not finish within ${MAX_BLOCK_STEPS} micro-steps`, afterStep: this.stepCount - 1 });
           break;
         }
-        const lane = ready[choose(ready, lanes)];
-        this.countStall(ready, lane);
-        this.stepLane(lanes, lane);
+        this.moveLane(ready, lanes, ready[choose(ready, lanes)]);
       }
     } else if (isExpectation(item)) {
       this.checkExpectation(item);
@@ -253,7 +249,61 @@ export class Simulation {
     }
   }
 
-  private startBlock(block: ConcurrentlyBlock): LaneState[] {
+  /** The lanes of a block that can move now. */
+  readyLanes(lanes: readonly LaneState[]): LaneState[] {
+    return lanes.filter((l) => hasWork(l) && this.enabled(l, lanes));
+  }
+
+  /** No lane of `block` can move, but some have work: a runtime error naming what each waits for. */
+  deadlock(block: ConcurrentlyBlock, lanes: readonly LaneState[]): void {
+    const waiting = lanes.filter(hasWork).map((l) => this.waitsFor(l, lanes));
+    const message = `deadlock: ${waiting.join(', ')}; nothing ${waiting.length === 1 ? 'runs it' : 'can run'}`;
+    this.errors.push({ line: block.range.start.line, range: block.keyword.range, message, afterStep: this.stepCount - 1 });
+  }
+
+  /** One micro-step of `lane`, one of the `ready` lanes (the others in their interrupts-off region wait a step longer). */
+  moveLane(ready: readonly LaneState[], lanes: LaneState[], lane: LaneState): void {
+    this.countStall(ready, lane);
+    this.stepLane(lanes, lane);
+  }
+
+  /**
+   * What a branching point of the explorer's stateful search needs besides
+   * the machine state (which it restores from the change journal): the
+   * lanes, the counters, the records kept so far (by length).
+   */
+  snapshot(lanes: readonly LaneState[]): SimulationSnapshot {
+    return {
+      lanes: lanes.map(copyLane),
+      stepCount: this.stepCount,
+      eventCount: this.eventCount,
+      outcomes: { ...this.outcomes },
+      lastAccess: this.lastAccess,
+      stall: this.stall,
+      stallAtStale: this.stallAtStale,
+      accesses: this.accesses.length,
+      errors: this.errors.length,
+      expectations: this.expectations.length,
+      sweeps: this.kernel.saveSweeps(),
+    };
+  }
+
+  /** Back to a snapshot (the machine state must have been restored already); returns the lanes, fresh copies. */
+  restore(s: SimulationSnapshot): LaneState[] {
+    this.stepCount = s.stepCount;
+    this.eventCount = s.eventCount;
+    this.outcomes = { ...s.outcomes };
+    this.lastAccess = s.lastAccess;
+    this.stall = s.stall;
+    this.stallAtStale = s.stallAtStale;
+    this.accesses.length = s.accesses;
+    this.errors.length = s.errors;
+    this.expectations.length = s.expectations;
+    this.kernel.restoreSweeps(s.sweeps);
+    return s.lanes.map(copyLane);
+  }
+
+  startBlock(block: ConcurrentlyBlock): LaneState[] {
     return block.lanes.map((lane, index) => ({ cpu: lane.cpu.index, pending: [], events: [...lane.events], index, stall: 0 }));
   }
 
@@ -395,11 +445,12 @@ export class Simulation {
 
   private execute(op: Op, event: number, lane: number | undefined) {
     const journal = this.kernel.changes;
-    if (journal) journal.length = 0; // one journal, emptied for each step; the step keeps a copy
+    if (journal && this.recording) journal.length = 0; // one journal, emptied for each step; the step keeps a copy
     this.kernel.step = this.stepCount;
     const outcome = this.kernel.execute(op);
     const index = this.stepCount++;
-    this.notable.note(index, outcome);
+    // only explanations read them (the explorer's search explains nothing)
+    if (this.options.explain !== false) this.notable.note(index, outcome);
     const access = outcome.access;
     if (access) {
       access.step = index;
@@ -480,7 +531,26 @@ function prefix<T>(into: T[], from: readonly T[], n: number): void {
   for (let i = 0; i < n; i++) into.push(from[i]);
 }
 
-function hasWork(l: LaneState): boolean {
+export interface SimulationSnapshot {
+  lanes: LaneState[];
+  stepCount: number;
+  eventCount: number;
+  outcomes: Record<Outcome, number>;
+  lastAccess: AccessRecord | undefined;
+  stall: Stall;
+  stallAtStale: Stall | undefined;
+  accesses: number;
+  errors: number;
+  expectations: number;
+  sweeps: Map<number, EntryTestRecord>;
+}
+
+/** A lane that shares nothing mutable with `l` (ops and events are never changed in place). */
+function copyLane(l: LaneState): LaneState {
+  return { cpu: l.cpu, pending: l.pending.slice(), events: l.events.slice(), index: l.index, stall: l.stall };
+}
+
+export function hasWork(l: LaneState): boolean {
   return l.pending.length > 0 || l.events.length > 0;
 }
 
