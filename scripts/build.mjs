@@ -37,4 +37,16 @@ const programs = [
   },
 ];
 
-await Promise.all(programs.map((p) => esbuild.build({ ...common, ...p })));
+// the core map's pages (issue 11): scripts for a browser page, no Node; the
+// report's script and style are inlined into each `--html` report by the CLI
+const page = { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: production, logLevel: 'warning' };
+const pages = [
+  // the --html report's page script
+  { entryPoints: ['webview/src/report.ts'], outfile: 'dist/webview/report.js' },
+  // the VS Code panel's page script
+  { entryPoints: ['webview/src/panel.ts'], outfile: 'dist/webview/panel.js' },
+  // the style both share
+  { entryPoints: ['webview/src/style.css'], outfile: 'dist/webview/style.css' },
+];
+
+await Promise.all([...programs.map((p) => esbuild.build({ ...common, ...p })), ...pages.map((p) => esbuild.build({ ...page, ...p }))]);

@@ -1,7 +1,7 @@
 // The `tlbscn` command line (spec §6, a contract):
-//   tlbscn run FILE [--kernel V] [--json] [--trace]
+//   tlbscn run FILE [--kernel V] [--json] [--trace] [--html OUT]
 //   tlbscn check FILE...
-//   tlbscn explore FILE [--kernel V] [--json] [--max-stall K] [--max-states N] [--max-time S]
+//   tlbscn explore FILE [--kernel V] [--json] [--max-stall K] [--max-states N] [--max-time S] [--html OUT]
 //   tlbscn compare FILE... [--json]
 //   tlbscn lsp --stdio | --node-ipc
 //   tlbscn dap
@@ -26,8 +26,11 @@ import {
   kernelList,
   formatDiagnostic,
   formatRun,
+  pictureReport,
   plain,
+  reportHtml,
   resolveKernel,
+  type RunResult,
   runJson,
   simulate,
   type CheckResult,
@@ -39,9 +42,9 @@ import {
 } from '../../core/src/index';
 
 const USAGE = `usage:
-  tlbscn run FILE [--kernel V] [--json] [--trace]
+  tlbscn run FILE [--kernel V] [--json] [--trace] [--html OUT]
   tlbscn check FILE...
-  tlbscn explore FILE [--kernel V] [--json] [--max-stall K] [--max-states N] [--max-time SECONDS]
+  tlbscn explore FILE [--kernel V] [--json] [--max-stall K] [--max-states N] [--max-time SECONDS] [--html OUT]
   tlbscn compare FILE... [--json]   (every kernel variant side by side)
   tlbscn lsp --stdio
   tlbscn dap`;
@@ -56,6 +59,8 @@ interface Options {
   maxTime?: number;
   json: boolean;
   trace: boolean;
+  /** Where to write the run as a self-contained HTML page (the core map and timeline). */
+  html?: string;
 }
 
 function parseArgs(args: string[], allowed: string[]): Options {
@@ -80,6 +85,10 @@ function parseArgs(args: string[], allowed: string[]): Options {
       const v = args[++i];
       if (v === undefined || !/^\d{1,7}(\.\d+)?$/.test(v) || Number(v) <= 0) throw new UsageError('--max-time needs a positive number of seconds');
       o.maxTime = Number(v) * 1000;
+    } else if (a === '--html' && allowed.includes(a)) {
+      const v = args[++i];
+      if (v === undefined || v === '') throw new UsageError('--html needs the path of the page to write');
+      o.html = v;
     } else if (a === '--json' && allowed.includes(a)) o.json = true;
     else if (a === '--trace' && allowed.includes(a)) o.trace = true;
     else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
@@ -174,11 +183,12 @@ function single(o: Options, command: string): string {
 }
 
 function run(args: string[]): number {
-  const o = parseArgs(args, ['--kernel', '--json', '--trace']);
+  const o = parseArgs(args, ['--kernel', '--json', '--trace', '--html']);
   const file = single(o, 'run');
   const checked = load(file, !o.json);
   if (!checked) return 2;
   const result = simulate(checked.scenario, o.kernel);
+  if (o.html !== undefined && !writeHtml(o.html, file, checked.scenario, result)) return 2;
   if (o.json) process.stdout.write(JSON.stringify(runJson(result, file), null, 2) + '\n');
   else process.stdout.write(formatRun(file, checked.scenario, result, { trace: o.trace, style: useColour() ? ansi : plain }) + '\n');
   // a runtime error (an event the machine cannot do) means the file is wrong, as a check error does
@@ -196,7 +206,7 @@ function check(args: string[]): number {
 }
 
 function exploreCommand(args: string[]): number {
-  const o = parseArgs(args, ['--kernel', '--json', '--max-states', '--max-stall', '--max-time']);
+  const o = parseArgs(args, ['--kernel', '--json', '--max-states', '--max-stall', '--max-time', '--html']);
   const file = single(o, 'explore');
   const checked = load(file, !o.json);
   if (!checked) return 2;
@@ -215,6 +225,11 @@ function exploreCommand(args: string[]): number {
   const result = explore(checked.scenario, o.kernel, { limit: o.maxStates, maxStall: o.maxStall, maxTime: o.maxTime, onProgress: progress });
   if (progressShown) process.stderr.write('\n');
   const topology = checked.scenario.topology;
+  if (o.html !== undefined) {
+    // the page shows one run: the counterexample's; a search without one has nothing to draw
+    if (!result.counterexample) process.stderr.write(`${file}: no stale schedule: ${o.html} not written\n`);
+    else if (!writeHtml(o.html, file, checked.scenario, result.counterexample.run)) return 2;
+  }
   if (result.error && !result.counterexample) {
     // every schedule ended in a runtime error (a deadlock): the scenario cannot run
     const e = result.error;
@@ -242,6 +257,24 @@ function exploreCommand(args: string[]): number {
   if (result.counterexample) return 1;
   if (result.truncated) return 3;
   return result.error ? 2 : 0;
+}
+
+/**
+ * Writes a run as one self-contained page (`--html`): the core map at every
+ * micro-step and the timeline, with the page script and style bundled beside
+ * this file inlined. Returns false after saying why it could not.
+ */
+function writeHtml(out: string, file: string, scenario: Scenario, result: RunResult): boolean {
+  const failed = result.expectations.filter((e) => !e.passed).length;
+  const summary = `${path.basename(file)} under ${result.kernel}: ${result.accesses.length} accesses, ${result.stale} stale; ${result.expectations.length - failed}/${result.expectations.length} expectations hold; ${result.steps.length} micro-steps`;
+  try {
+    const page = { script: fs.readFileSync(path.join(__dirname, 'webview', 'report.js'), 'utf8'), css: fs.readFileSync(path.join(__dirname, 'webview', 'style.css'), 'utf8') };
+    fs.writeFileSync(out, reportHtml(pictureReport(scenario, result, path.basename(file), summary), page));
+    return true;
+  } catch (e) {
+    process.stderr.write(escapeControls(`${out}: error: cannot write the report (${(e as NodeJS.ErrnoException).code ?? String(e)})`) + '\n');
+    return false;
+  }
 }
 
 /** How often a search that is not on a terminal reports its progress. */

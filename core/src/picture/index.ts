@@ -4,3 +4,4 @@
 export * from './picture';
 export * from './timeline';
 export * from './report';
+export * from './html';
