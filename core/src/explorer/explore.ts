@@ -29,10 +29,10 @@ import type { KernelName } from '../language/ast';
 import type { Scenario } from '../language/checker';
 import type { ConcurrentlyBlock } from '../language/ast';
 import { type Chooser, type LaneState, Simulation, type SimulationSnapshot, StallBeyondLimit, hasWork, roundRobin, variantFor } from '../machine/simulation';
-import { type Change, type MachineState, revertChanges } from '../machine/state';
+import { type Change, revertChanges } from '../machine/state';
 import type { RunResult, RuntimeError } from '../machine/trace';
-import type { Op } from '../machine/kernel';
 import { independentLane } from './independence';
+import { StateKeys } from './stateKeys';
 
 /** At each decision: the cpu of the lane that moved. Replayable by `scheduleChooser`. */
 export type Schedule = number[];
@@ -131,7 +131,7 @@ function searchSchedules(
   const variant = variantFor(scenario, override);
   const program = scenario.program;
   const seen = new Set<string>();
-  const events = new EventIds();
+  const keys = new StateKeys();
   const r: SearchResult = { schedules: 0, states: 0, completed: 0 };
   // one live run: its changes are journaled so that a branching point can be gone back to
   const sim = new Simulation(scenario, variant, { record: false, explain: false });
@@ -192,7 +192,7 @@ function searchSchedules(
       if (result === 'end') r.completed++;
       return undefined;
     }
-    const key = `${at.item}\n${stateKey(sim.state, at.lanes!, sim.lastOutcome ?? '', events, o.bound !== undefined)}`;
+    const key = keys.key(at.item, sim.state, at.lanes!, sim.lastOutcome ?? '', o.bound !== undefined);
     if (seen.has(key)) {
       r.schedules++; // explored from its first visit
       return undefined;
@@ -281,47 +281,4 @@ export function scheduleChooser(schedule: Schedule): () => Chooser {
 
 export function runSchedule(scenario: Scenario, schedule: Schedule, override?: KernelName): RunResult {
   return new Simulation(scenario, variantFor(scenario, override)).runAll(scheduleChooser(schedule));
-}
-
-/** Numbers for the scenario's events in state keys: an event is its statement, whatever its text. */
-class EventIds {
-  private readonly ids = new WeakMap<object, number>();
-  private next = 0;
-
-  of(event: object): number {
-    let id = this.ids.get(event);
-    if (id === undefined) this.ids.set(event, (id = this.next++));
-    return id;
-  }
-}
-
-/** A pending op as the explorer tells states apart: all of it but its stack and line (which it implies). */
-function opKey(op: Op, events: EventIds): string {
-  let key = '';
-  for (const field in op) {
-    if (field === 'frames' || field === 'line') continue;
-    const value = (op as unknown as Record<string, unknown>)[field];
-    key += field === 'event' ? `#${events.of(value as object)},` : `${value},`;
-  }
-  return key;
-}
-
-function stateKey(state: MachineState, lanes: readonly LaneState[], lastOutcome: string, events: EventIds, stalls: boolean): string {
-  const parts: string[] = [lastOutcome, String(state.nextFrame)];
-  for (const tlb of state.tlbs) parts.push([...tlb.values()].map((e) => `${e.lpid}/${e.pid}/${e.page}=${e.frame}`).sort().join(','));
-  for (const c of state.cpus) parts.push(`${c.vcpu ?? ''}${c.inGuest ? '+' : '-'}${c.irqsOff ? '!' : ''}${c.lpidr}/${c.pidr}/${c.ipiWait}/${c.ipisPending}`);
-  for (const g of state.guests.values()) {
-    parts.push(g.needTlbFlush.map(Number).join('') + g.cpuInGuest.map(Number).join(''));
-    for (const v of g.vcpus) parts.push(`${v.cpu},${v.prevCpu},${v.task ?? ''}`);
-  }
-  for (const t of state.tasks.values()) {
-    parts.push(`${t.vcpu ?? ''}|${t.vcpuHistory.join(',')}|${[...t.pages.values()].map((p) => p.frame ?? '-').join(',')}`);
-  }
-  for (const l of lanes) {
-    const ops = l.pending.map((op) => opKey(op, events));
-    const todo = l.events.map((e) => (e.kind === 'reentry' ? `re:${e.ops.map((op) => opKey(op, events)).join(';')}` : `#${events.of(e)}`));
-    // under a stall bound, how long a lane has waited decides what may follow
-    parts.push(`${l.cpu}${stalls ? `~${l.stall}` : ''}[${ops.join(';')}][${todo.join(';')}]`);
-  }
-  return parts.join('\n');
 }
