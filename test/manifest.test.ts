@@ -2,7 +2,8 @@
 // only a running VS Code would otherwise reveal: every file it names exists
 // after the build and goes into the .vsix, every required launch attribute is
 // filled, the grammar's scope is the language's, every command it shows is
-// registered by the client, and the settings match the language server's.
+// registered by the client, the settings match the language server's, and
+// Restricted Mode is declared as the client applies it.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -102,10 +103,17 @@ test('every contributed command is registered by the client, and every menu name
   assert.ok(contributes.menus['debug/variables/context'].some((m: { command: string }) => m.command === 'tlbscn.toggleFormatting'));
 });
 
-test('settings: the four the language server and client read, with the server\'s defaults', async () => {
+test('settings: the six the language server and client read, with their defaults', async () => {
   const props = contributes.configuration.properties;
-  assert.deepEqual(Object.keys(props).sort(), ['tlbscn.diagnostics.run', 'tlbscn.explore.maxStall', 'tlbscn.kernel', 'tlbscn.trace.server']);
-  assert.match(clientSources(), /'explore\.maxStall'/);
+  assert.deepEqual(Object.keys(props).sort(), [
+    'tlbscn.diagnostics.run',
+    'tlbscn.explore.maxSeconds',
+    'tlbscn.explore.maxStall',
+    'tlbscn.explore.maxStates',
+    'tlbscn.kernel',
+    'tlbscn.trace.server',
+  ]);
+  for (const read of ['explore.maxStall', 'explore.maxStates', 'explore.maxSeconds']) assert.match(clientSources(), new RegExp(`'${read.replace('.', '\\.')}'`), `the client reads ${read}`);
   assert.deepEqual(props['tlbscn.trace.server'].enum, ['off', 'messages', 'verbose']);
   const protocol = path.join(root, 'server', 'src', 'protocol.ts');
   if (existsSync(protocol)) {
@@ -113,6 +121,35 @@ test('settings: the four the language server and client read, with the server\'s
     assert.equal(props['tlbscn.kernel'].default, DEFAULT_SETTINGS.kernel);
     assert.equal(props['tlbscn.diagnostics.run'].default, DEFAULT_SETTINGS.diagnostics.run);
   }
+  const { DEFAULT_EXPLORE } = await import(path.join(root, 'client', 'src', 'bounds.ts'));
+  assert.equal(props['tlbscn.explore.maxStates'].default, DEFAULT_EXPLORE.maxStates);
+  assert.equal(props['tlbscn.explore.maxStates'].type, 'integer');
+  assert.equal(props['tlbscn.explore.maxSeconds'].default, DEFAULT_EXPLORE.maxSeconds);
+});
+
+test('Restricted Mode: limited support, described with the limits the client applies', async () => {
+  const untrusted = pkg.capabilities.untrustedWorkspaces;
+  assert.equal(untrusted.supported, 'limited');
+  const { RESTRICTED_EXPLORE } = await import(path.join(root, 'client', 'src', 'bounds.ts'));
+  const states = RESTRICTED_EXPLORE.maxStates.toLocaleString('en-US');
+  assert.match(untrusted.description, new RegExp(`${states} states or ${RESTRICTED_EXPLORE.maxSeconds} s`));
+  assert.match(untrusted.description, /not run, as you type/);
+  // a workspace's own .vscode/settings.json must not raise what Restricted Mode bounds
+  assert.deepEqual([...untrusted.restrictedConfigurations].sort(), ['tlbscn.diagnostics.run', 'tlbscn.explore.maxSeconds', 'tlbscn.explore.maxStates']);
+  const props = contributes.configuration.properties;
+  for (const key of untrusted.restrictedConfigurations) assert.match(props[key].markdownDescription, /Restricted Mode/, `${key} says what Restricted Mode does to it`);
+  assert.match(props['tlbscn.explore.maxStates'].markdownDescription, new RegExp(`At most ${states} in Restricted Mode`));
+  assert.match(props['tlbscn.explore.maxSeconds'].markdownDescription, new RegExp(`At most ${RESTRICTED_EXPLORE.maxSeconds} in Restricted Mode`));
+  // the client turns run-as-you-type off and says so, and turns it back on when trust is granted
+  const sources = clientSources();
+  assert.match(sources, /createLanguageStatusItem\(/);
+  assert.match(sources, /onDidGrantWorkspaceTrust/);
+});
+
+test('the launch attribute cwd is described and filled by the client with the workspace folder', () => {
+  const launch = contributes.debuggers[0].configurationAttributes.launch;
+  assert.equal(launch.properties.cwd.type, 'string');
+  assert.match(clientSources(), /config\.cwd = base/);
 });
 
 test('engines.vscode accepts VS Code 1.100 and is no older than the API the client is typed against', () => {
@@ -133,5 +170,4 @@ test('activation covers the language, the debugger and the Testing view', () => 
   for (const e of ['onDebugResolve:tlbscn', 'onDebugDynamicConfigurations:tlbscn', 'workspaceContains:**/*.tlbscn']) {
     assert.ok(pkg.activationEvents.includes(e), e);
   }
-  assert.equal(pkg.capabilities.untrustedWorkspaces.supported, true);
 });

@@ -18,8 +18,9 @@ import {
   type RunResult,
   type VariantRow,
 } from '../../core/src/index';
+import { type ExploreBounds, boundReached } from './bounds';
 import { DEBUG_TYPE, TOGGLE_FORMATTING_REQUEST, scenarioLaunchConfig } from './debugConfig';
-import { displayPath, effectiveKernel, loadScenario, refuseErrors, targetUri, type LoadedScenario } from './scenarios';
+import { configuredExploreBounds, displayPath, effectiveKernel, loadScenario, refuseErrors, targetUri, unreadable, type LoadedScenario } from './scenarios';
 import { selectKernel } from './statusBar';
 import type { ExploreMessage, ExploreRequest } from './exploreWorker';
 
@@ -30,7 +31,13 @@ async function runnable(arg: unknown, action: string, output: vscode.OutputChann
     void vscode.window.showErrorMessage(`Open a .tlbscn scenario to ${action} it.`);
     return undefined;
   }
-  const scenario = await loadScenario(uri);
+  let scenario: LoadedScenario;
+  try {
+    scenario = await loadScenario(uri);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Cannot ${action} ${displayPath(uri)}: ${unreadable(e)}.`);
+    return undefined;
+  }
   if (scenario.check.hasErrors) {
     output.clear();
     for (const d of scenario.check.diagnostics) output.appendLine(formatDiagnostic(displayPath(uri), d));
@@ -69,22 +76,26 @@ async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, 
   const where = displayPath(s.uri);
   const maxStall = ask ? await askStallBound(s.check.scenario.topology.tlbSets) : settingStallBound();
   if (maxStall === null) return undefined;
+  const bounds = configuredExploreBounds();
+  const started = Date.now();
   const found = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Exploring the interleavings of ${where} under ${kernel}`, cancellable: true },
     (progress, cancel) =>
       new Promise<Extract<ExploreMessage, { kind: 'done' }> | undefined>((resolve, reject) => {
-        const request: ExploreRequest = { text: s.text, kernel, maxStall };
+        const request: ExploreRequest = { text: s.text, kernel, maxStall, maxStates: bounds.maxStates, maxSeconds: bounds.maxSeconds };
         const worker = new Worker(path.join(__dirname, 'exploreWorker.js'), { workerData: request });
+        const limits = `at most ${bounds.maxStates.toLocaleString('en-US')} states, ${bounds.maxSeconds} s`;
         cancel.onCancellationRequested(() => void worker.terminate().then(() => resolve(undefined)));
         worker.on('error', reject);
         worker.on('message', (m: ExploreMessage) => {
-          if (m.kind === 'progress') progress.report({ message: `${m.schedules} schedules, ${m.states} states` });
+          if (m.kind === 'progress') progress.report({ message: `${m.schedules} schedules, ${m.states} states (${limits})` });
           else if (m.kind === 'failed') reject(new Error(m.message));
           else resolve(m);
           if (m.kind !== 'progress') void worker.terminate();
         });
       }),
   );
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
   output.clear();
   if (!found) {
     output.appendLine(`${where}: exploration under ${kernel} cancelled`);
@@ -102,7 +113,6 @@ async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, 
     ...(found.schedule ? { counterexample: { schedule: found.schedule, run: runSchedule(s.check.scenario, found.schedule, kernel), leastStall: found.leastStall ?? true } } : {}),
   };
   const counted = `${result.schedules} schedule${result.schedules === 1 ? '' : 's'}, ${result.states} states`;
-  const bound = maxStall === undefined ? ' (stall unbounded)' : ` with stall ≤ ${maxStall}`;
   const topology = s.check.scenario.topology;
   if (result.counterexample) {
     output.appendLine(`${where}: under ${kernel}, schedule [${result.counterexample.schedule.join(', ')}] gives a stale access (${counted})`);
@@ -111,8 +121,11 @@ async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, 
     output.appendLine(formatRun(where, s.check.scenario, result.counterexample.run));
     void offerReplay(s, result, kernel, storage);
   } else if (result.truncated) {
-    output.appendLine(`${where}: under ${kernel}: truncated, no verdict: no stale access in the first ${counted}${bound}`);
-    void vscode.window.showWarningMessage(`The exploration of ${where} stopped at its bound before a verdict (${counted}).`);
+    // the CLI's words (`tlbscn explore`), with the setting in place of its flag
+    const why = boundReached(result.stoppedBy, bounds);
+    const bound = maxStall === undefined ? '' : ` with stall ≤ ${maxStall}`;
+    output.appendLine(`${where}: kernel ${kernel}: truncated, no verdict: no stale access in the first ${counted}${bound}; the search stopped at ${why}`);
+    void warnTruncated(`${where} under ${kernel}: truncated, no verdict: stopped at ${result.states} states / ${seconds} s, ${why}; no stale access so far.`, result.stoppedBy === 'time' ? bounds.secondsFrom : bounds.statesFrom);
   } else if (result.error) {
     output.appendLine(`${where}:${result.error.line + 1}: error: ${result.error.message} (every schedule ends in this runtime error)`);
   } else {
@@ -120,6 +133,14 @@ async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, 
   }
   output.show(true);
   return result;
+}
+
+/** A search cut short says so, and offers what would let it go further: the setting, or trusting the workspace. */
+async function warnTruncated(message: string, from: ExploreBounds['statesFrom'] | ExploreBounds['secondsFrom']): Promise<void> {
+  const action = from === 'Restricted Mode' ? 'Manage Workspace Trust' : 'Open Settings';
+  if ((await vscode.window.showWarningMessage(message, action)) !== action) return;
+  if (from === 'Restricted Mode') await vscode.commands.executeCommand('workbench.trust.manage');
+  else await vscode.commands.executeCommand('workbench.action.openSettings', from);
 }
 
 /** The `tlbscn.explore.maxStall` setting: a number of micro-steps, or unbounded. */

@@ -3,8 +3,9 @@
 // adapter inside the extension host (no second process to start or find).
 
 import * as vscode from 'vscode';
+import * as path from 'node:path';
 import { TlbscnDebugSession } from '../../adapter/src/session';
-import { LANGUAGE_ID, defaultKernel, loadScenario, refuseErrors } from './scenarios';
+import { LANGUAGE_ID, defaultKernel, loadScenario, refuseErrors, unreadable } from './scenarios';
 
 export const DEBUG_TYPE = 'tlbscn';
 
@@ -42,14 +43,25 @@ class ScenarioConfigurationProvider implements vscode.DebugConfigurationProvider
   }
 
   async resolveDebugConfigurationWithSubstitutedVariables(
-    _folder: vscode.WorkspaceFolder | undefined,
+    folder: vscode.WorkspaceFolder | undefined,
     config: vscode.DebugConfiguration,
   ): Promise<vscode.DebugConfiguration | undefined> {
+    const program = String(config.program);
+    // The adapter resolves a relative `program` or `trace` against `cwd`; left to itself it would use the extension host's.
+    // A relative `cwd` starts there too; one that is not a string is left for the adapter to refuse.
+    const base = workspaceFolderOf(folder, program);
+    if (base && config.cwd === undefined) config.cwd = base;
+    else if (base && typeof config.cwd === 'string') config.cwd = path.resolve(base, config.cwd);
+    const cwd = typeof config.cwd === 'string' && path.isAbsolute(config.cwd) ? config.cwd : undefined;
+    if (!cwd && !path.isAbsolute(program)) {
+      void vscode.window.showErrorMessage(`Cannot debug ${program}: a relative "program" needs a workspace folder or an absolute "cwd".`);
+      return undefined;
+    }
     let scenario;
     try {
-      scenario = await loadScenario(vscode.Uri.file(String(config.program)));
-    } catch {
-      void vscode.window.showErrorMessage(`Cannot debug ${config.program}: the file cannot be read.`);
+      scenario = await loadScenario(vscode.Uri.file(cwd ? path.resolve(cwd, program) : program));
+    } catch (e) {
+      void vscode.window.showErrorMessage(`Cannot debug ${program}: ${unreadable(e)}.`);
       return undefined;
     }
     if (scenario.check.hasErrors) {
@@ -60,6 +72,15 @@ class ScenarioConfigurationProvider implements vscode.DebugConfigurationProvider
     if (!config.kernel && !scenario.check.scenario.kernel) config.kernel = defaultKernel();
     return config;
   }
+}
+
+/**
+ * Where a launch's relative paths start: the folder of its launch.json (as
+ * `${workspaceFolder}` there), else, for F5 without one, the folder that holds the program.
+ */
+function workspaceFolderOf(folder: vscode.WorkspaceFolder | undefined, program: string): string | undefined {
+  const owner = folder ?? (path.isAbsolute(program) ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(program)) : vscode.workspace.workspaceFolders?.[0]);
+  return owner?.uri.scheme === 'file' ? owner.uri.fsPath : undefined;
 }
 
 export function registerDebugging(context: vscode.ExtensionContext): void {

@@ -12,6 +12,9 @@ export interface ExploreRequest {
   kernel: KernelName;
   /** Spec v2 §0.4: only schedules whose stall is at most this (absent: unbounded). */
   maxStall?: number;
+  /** The search stops, truncated, after this many distinct states or seconds (bounds.ts). */
+  maxStates: number;
+  maxSeconds: number;
 }
 
 export type ExploreMessage =
@@ -20,9 +23,14 @@ export type ExploreMessage =
   | { kind: 'failed'; message: string };
 
 const post = (m: ExploreMessage) => parentPort!.postMessage(m);
-const { text, kernel, maxStall } = workerData as ExploreRequest;
+const { text, kernel, maxStall, maxStates, maxSeconds } = workerData as ExploreRequest;
 try {
-  const result = explore(analyze(text).scenario, kernel, { maxStall, onProgress: (schedules, states) => post({ kind: 'progress', schedules, states }) });
+  const result = explore(analyze(text).scenario, kernel, {
+    maxStall,
+    limit: maxStates,
+    maxTime: maxSeconds * 1000,
+    onProgress: (schedules, states) => post({ kind: 'progress', schedules, states }),
+  });
   const { schedules, states, truncated, stoppedBy, error } = result;
   post({ kind: 'done', schedules, states, truncated, stoppedBy, error, schedule: result.counterexample?.schedule, leastStall: result.counterexample?.leastStall });
 } catch (e) {

@@ -1,12 +1,15 @@
 // The tlbscn extension: wires the language client, the debugger, the commands,
-// the CodeLens, the kernel status bar item and the Testing view together.
+// the CodeLens, the kernel status bar item, the language status item and the
+// Testing view together.
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerCodeLens } from './codelens';
 import { registerCommands } from './commands';
+import { registerCoreMap } from './coreMap';
 import { registerDebugging } from './debugConfig';
 import { startLanguageClient } from './languageClient';
+import { createRunStatusItem } from './languageStatus';
 import { createKernelStatusBar } from './statusBar';
 import { ScenarioTests } from './testController';
 
@@ -23,8 +26,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tlbscn
   context.subscriptions.push(output, tests);
   registerDebugging(context);
   registerCommands(context, output);
+  registerCoreMap(context);
   registerCodeLens(context);
   createKernelStatusBar(context);
+  createRunStatusItem(context);
   client = await startLanguageClient(context);
   return { tests };
 }

@@ -1,8 +1,10 @@
 // How every command reads a scenario: the editor's text when the file is open
 // (unsaved edits included, as the language server sees it), else the file on
-// disk; and which kernel variant Run and Debug use for it.
+// disk; which kernel variant Run and Debug use for it; and how far Explore goes.
 
 import * as vscode from 'vscode';
+import { MAX_FILE_BYTES } from '../../adapter/src/files';
+import { type ExploreBounds, exploreBounds } from './bounds';
 import { DEFAULT_KERNEL, KERNEL_NAMES, analyze, type CheckResult, type KernelName } from '../../core/src/index';
 
 export const LANGUAGE_ID = 'tlbscn';
@@ -13,10 +15,32 @@ export interface LoadedScenario {
   check: CheckResult;
 }
 
+/** A file on disk that is not read as a scenario; the message says why, as the debug adapter's does. */
+export class ScenarioRefused extends Error {}
+
+/** Throws ScenarioRefused, or the file system's error for a file that cannot be read. */
 export async function loadScenario(uri: vscode.Uri): Promise<LoadedScenario> {
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  const text = open ? open.getText() : await readScenarioFile(uri);
   return { uri, text, check: analyze(text) };
+}
+
+/**
+ * The debug adapter's limits (adapter/src/files.ts), for the files the client
+ * reads unasked too (the Testing view reads every *.tlbscn of the workspace,
+ * trusted or not): a FIFO would block the extension host, a huge file fill it.
+ */
+async function readScenarioFile(uri: vscode.Uri): Promise<string> {
+  const stat = await vscode.workspace.fs.stat(uri);
+  if (stat.type & vscode.FileType.Directory) throw new ScenarioRefused('it is a directory');
+  if (!(stat.type & vscode.FileType.File)) throw new ScenarioRefused('it is not a regular file');
+  if (stat.size > MAX_FILE_BYTES) throw new ScenarioRefused(`it is larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB`);
+  return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+}
+
+/** Why a scenario could not be loaded, for a message that starts "Cannot debug FILE: ". */
+export function unreadable(e: unknown): string {
+  return e instanceof ScenarioRefused ? e.message : 'the file cannot be read';
 }
 
 /** The scenario a command acts on: its argument (CodeLens, explorer menu), else the active editor's. */
@@ -30,6 +54,12 @@ export function targetUri(arg?: unknown): vscode.Uri | undefined {
 export function defaultKernel(): KernelName {
   const value = vscode.workspace.getConfiguration('tlbscn').get<string>('kernel');
   return KERNEL_NAMES.find((k) => k === value) ?? DEFAULT_KERNEL;
+}
+
+/** The explorer's bounds from `tlbscn.explore.maxStates` and `tlbscn.explore.maxSeconds`, lowered in Restricted Mode. */
+export function configuredExploreBounds(): ExploreBounds {
+  const config = vscode.workspace.getConfiguration('tlbscn');
+  return exploreBounds(vscode.workspace.isTrusted, { maxStates: config.get('explore.maxStates'), maxSeconds: config.get('explore.maxSeconds') });
 }
 
 export interface EffectiveKernel {

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { DEBUG_TYPE, scenarioLaunchConfig } from './debugConfig';
 import { planTests, runTest, type TestFailure, type VariantTest } from './scenarioTests';
-import { defaultKernel, loadScenario } from './scenarios';
+import { defaultKernel, loadScenario, unreadable } from './scenarios';
 
 const GLOB = '**/*.tlbscn';
 const EXCLUDE = '**/node_modules/**';
@@ -38,8 +38,10 @@ export class ScenarioTests implements vscode.Disposable {
   }
 
   private async update(uri: vscode.Uri): Promise<void> {
-    const plan = planTests((await loadScenario(uri)).text, defaultKernel());
     const id = uri.toString();
+    // a *.tlbscn that is no file to read (a FIFO, a huge file: scenarios.ts) holds no test
+    const text = await loadScenario(uri).then((s) => s.text, () => '');
+    const plan = planTests(text, defaultKernel());
     if (plan.length === 0) {
       this.controller.items.delete(id);
       return;
@@ -79,7 +81,14 @@ export class ScenarioTests implements vscode.Disposable {
       run.started(item);
       const started = Date.now();
       if (debug) await debugUntilEnd(item.uri!, test, token);
-      const verdict = runTest((await loadScenario(item.uri!)).text, test);
+      let scenario;
+      try {
+        scenario = await loadScenario(item.uri!);
+      } catch (e) {
+        run.errored(item, new vscode.TestMessage(`Cannot run ${vscode.workspace.asRelativePath(item.uri!, false)}: ${unreadable(e)}.`));
+        continue;
+      }
+      const verdict = runTest(scenario.text, test);
       const messages = [...verdict.errors, ...verdict.failures].map((f) => {
         const m = new vscode.TestMessage(f.message);
         m.location = new vscode.Location(item.uri!, toRange(f.range));

@@ -221,7 +221,9 @@ connection.onCodeAction(
           await nextTurn();
           return !token.isCancellationRequested && documents.get(uri)?.version === a.version;
         };
-        return codeActions(a, uri, p.context.diagnostics, pause);
+        // "Show the fix" runs the file: with run diagnostics off (Restricted Mode turns them off) nothing runs, whatever a client asks
+        const asked = settings.diagnostics.run ? p.context.diagnostics : p.context.diagnostics.filter((d) => d.code !== 'stale-access');
+        return codeActions(a, uri, asked, pause);
       }) ?? []
     );
   }),

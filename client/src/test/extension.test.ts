@@ -99,6 +99,34 @@ export function registerSuite(): void {
       assert.equal(result.counterexample.run.stall.steps, 1, 'S8 needs cpu2 held one micro-step');
     });
 
+    test('Explore stops at tlbscn.explore.maxStates: truncated, no verdict', async () => {
+      const config = vscode.workspace.getConfiguration('tlbscn');
+      await config.update('explore.maxStates', 3, vscode.ConfigurationTarget.Global);
+      cleanups.push(() => config.update('explore.maxStates', undefined, vscode.ConfigurationTarget.Global));
+      const result = await vscode.commands.executeCommand<ExploreResult>('tlbscn.explore', await sample('migrate-away.tlbscn'));
+      assert.equal(result.truncated, true);
+      assert.equal(result.stoppedBy, 'states');
+      assert.equal(result.states, 3);
+      assert.equal(result.counterexample, undefined);
+    });
+
+    test('a relative program in a launch configuration starts at its workspace folder', async () => {
+      const seen: DebugProtocol.ProtocolMessage[] = [];
+      const tracker = vscode.debug.registerDebugAdapterTrackerFactory('tlbscn', {
+        createDebugAdapterTracker: () => ({ onDidSendMessage: (m: DebugProtocol.ProtocolMessage) => void seen.push(m) }),
+      });
+      cleanups.push(async () => tracker.dispose());
+      const folder = vscode.workspace.workspaceFolders![0];
+      assert.ok(await vscode.debug.startDebugging(folder, { type: 'tlbscn', request: 'launch', name: 'relative', program: 'seed-a29ebeaf.tlbscn' }), 'startDebugging');
+      const session = vscode.debug.activeDebugSession!;
+      cleanups.push(() => vscode.debug.stopDebugging(session));
+      assert.equal(session.configuration.cwd, folder.uri.fsPath);
+      const stopped = await waitFor('stopped event', () =>
+        seen.find((m): m is DebugProtocol.StoppedEvent => m.type === 'event' && (m as DebugProtocol.Event).event === 'stopped'),
+      );
+      assert.equal(stopped.body.reason, 'exception', 'the seed under buggy stops at its stale access');
+    });
+
     test('F5 on the seed stops at the stale access, with need_tlb_flush and the TLBs in Variables', async () => {
       const uri = await sample('seed-a29ebeaf.tlbscn');
       await vscode.window.showTextDocument(uri);
@@ -151,7 +179,11 @@ export function registerSuite(): void {
       const files = itemsOf(api.tests.controller.items);
       const seed = files.find((i) => i.label.endsWith('seed-a29ebeaf.tlbscn'));
       assert.ok(seed, files.map((f) => f.label).join(' '));
-      assert.deepEqual(itemsOf(seed.children).map((c) => c.label), ['under buggy', 'under early-clear', 'under fixed', 'under fixed-smt8']);
+      // the seed's `# outcomes:` line names every variant (test/client/scenarioTests.test.ts plans the same six)
+      assert.deepEqual(
+        itemsOf(seed.children).map((c) => c.label),
+        ['under buggy', 'under early-clear', 'under fixed', 'under v5.2', 'under fixed-smt8', 'under v5.17'],
+      );
     });
   });
 }
