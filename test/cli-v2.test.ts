@@ -83,3 +83,18 @@ test('the kernel rows: v4.10 is no alias (no released kernel ran radix guests wi
   const compare = tlbscn('compare', s10, '--json');
   assert.deepEqual(JSON.parse(compare.out)[0].variants.map((v: { kernel: string }) => v.kernel), ['buggy', 'early-clear', 'fixed', 'v5.2', 'fixed-smt8', 'v5.17']);
 });
+
+test('explore --kernel all: the verdict matrix of every row in one run (S17: buggy and v5.17 stale, the rest none)', () => {
+  const r = tlbscn('explore', 'sample-scenarios/races/v5.17-lost-request.tlbscn', '--kernel', 'all', '--max-stall', '2', '--json');
+  assert.equal(r.code, 1, r.err);
+  const j = JSON.parse(r.out);
+  assert.equal(j.maxStall, 2);
+  assert.deepEqual(
+    j.kernels.map((k: { kernel: string; stale: number }) => [k.kernel, k.stale > 0]),
+    [['buggy', true], ['early-clear', false], ['fixed', false], ['v5.2', false], ['fixed-smt8', false], ['v5.17', true]],
+  );
+  const text = tlbscn('explore', 'sample-scenarios/early-clear-race.tlbscn', '--kernel', 'all');
+  assert.match(text.out, /^early-clear\s+stale\s+1\s/m);
+  assert.match(text.out, /^fixed\s+none\s+-\s/m);
+  assert.equal(tlbscn('run', 'sample-scenarios/seed-a29ebeaf.tlbscn', '--kernel', 'all').code, 2, 'only explore takes all');
+});

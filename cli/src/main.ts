@@ -1,7 +1,7 @@
 // The `tlbscn` command line (spec §6, a contract):
 //   tlbscn run FILE [--kernel V] [--json] [--trace] [--html OUT]
 //   tlbscn check FILE...
-//   tlbscn explore FILE [--kernel V] [--json] [--max-stall K] [--max-states N] [--max-time S] [--html OUT]
+//   tlbscn explore FILE [--kernel V|all] [--json] [--max-stall K] [--max-states N] [--max-time S] [--html OUT]
 //   tlbscn compare FILE... [--json]
 //   tlbscn lsp --stdio | --node-ipc
 //   tlbscn dap
@@ -40,11 +40,12 @@ import {
   formatVariantTable,
   variantRows,
 } from '../../core/src/index';
+import { exploreMatrix } from './exploreAll';
 
 const USAGE = `usage:
   tlbscn run FILE [--kernel V] [--json] [--trace] [--html OUT]
   tlbscn check FILE...
-  tlbscn explore FILE [--kernel V] [--json] [--max-stall K] [--max-states N] [--max-time SECONDS] [--html OUT]
+  tlbscn explore FILE [--kernel V|all] [--json] [--max-stall K] [--max-states N] [--max-time SECONDS] [--html OUT]
   tlbscn compare FILE... [--json]   (every kernel variant side by side)
   tlbscn lsp --stdio
   tlbscn dap`;
@@ -59,6 +60,8 @@ interface Options {
   maxTime?: number;
   json: boolean;
   trace: boolean;
+  /** explore --kernel all: every variant, as a matrix. */
+  allKernels?: boolean;
   /** Where to write the run as a self-contained HTML page (the core map and timeline). */
   html?: string;
 }
@@ -70,6 +73,10 @@ function parseArgs(args: string[], allowed: string[]): Options {
     if (a === '--kernel' && allowed.includes(a)) {
       const v = args[++i];
       if (v === undefined) throw new UsageError(`--kernel needs a variant: ${kernelList()}`);
+      if (v === 'all' && allowed.includes('--kernel all')) {
+        o.allKernels = true;
+        continue;
+      }
       const variant = resolveKernel(v);
       if (!variant) throw new UsageError(`unknown kernel variant '${v}' (${kernelList()})`);
       o.kernel = variant.name;
@@ -206,10 +213,11 @@ function check(args: string[]): number {
 }
 
 function exploreCommand(args: string[]): number {
-  const o = parseArgs(args, ['--kernel', '--json', '--max-states', '--max-stall', '--max-time', '--html']);
+  const o = parseArgs(args, ['--kernel', '--kernel all', '--json', '--max-states', '--max-stall', '--max-time', '--html']);
   const file = single(o, 'explore');
   const checked = load(file, !o.json);
   if (!checked) return 2;
+  if (o.allKernels) return exploreMatrix(file, checked.scenario, o, (text) => process.stdout.write(text));
   // a long search says how far it has got: on a terminal in place, elsewhere (CI logs) every few seconds
   let progressShown = false;
   let lastReport = Date.now();
