@@ -32,6 +32,10 @@ test('explore --json: a stale schedule carries its least stall (cpu, 1-based lin
   assert.equal(j.truncated, false);
   assert.ok(j.stale >= 1 && Array.isArray(j.schedule) && j.run.stale >= 1);
   assert.deepEqual(j.stall, { steps: 1, cpu: 2, line: 33, modelLevel: false, least: true });
+  // the race pinpointed: cpu1's access overtakes cpu2's sweep of D's set
+  assert.equal(j.race.summary, "stale iff cpu1's access X D (line 34) runs before cpu2's flush of set 3 (line 33)");
+  assert.deepEqual([j.race.staleFirst.cpu, j.race.safeFirst.cpu], [1, 2]);
+  assert.ok(Array.isArray(j.race.safeSchedule) && j.race.safeSchedule.length > 0);
 });
 
 test('explore --max-stall: the S15 lost update needs stall 4 (model-level, labelled so); with stall ≤ 3 nothing is stale and the search is not "cut short"', () => {
@@ -39,6 +43,8 @@ test('explore --max-stall: the S15 lost update needs stall 4 (model-level, label
   const found = tlbscn('explore', file);
   assert.equal(found.code, 1);
   assert.match(found.out, /stall 4: a model-level race: needs cpu0 held 4 micro-steps with interrupts off/);
+  assert.match(found.out, /^race: stale iff cpu4's radix_flush_cpu \(line 32\) runs before cpu0's clear of need_tlb_flush\[0\] \(line 30\)$/m);
+  assert.match(found.out, /^nearest safe schedule: cpu/m);
   const bounded = tlbscn('explore', file, '--max-stall', '3', '--json');
   assert.equal(bounded.code, 0, bounded.out);
   const j = JSON.parse(bounded.out);

@@ -253,6 +253,11 @@ function exploreCommand(args: string[]): number {
       process.stdout.write(`${file}: kernel ${result.kernel}: a schedule gives a stale access (${counts} explored)\n`);
       process.stdout.write(`${describeStall(ce.run.stall, topology, result.maxStall, ce.leastStall)}\n`);
       process.stdout.write(`schedule (the cpu that moves at each choice): ${ce.schedule.map((c) => `cpu${c}`).join(' ')}\n`);
+      if (ce.race) {
+        // the pair of micro-steps whose order decides the verdict, and the nearest schedule without the stale access
+        process.stdout.write(`race: ${ce.race.summary}\n`);
+        process.stdout.write(`nearest safe schedule: ${ce.race.safeSchedule.map((c) => `cpu${c}`).join(' ')}\n`);
+      }
       process.stdout.write(formatRun(file, checked.scenario, ce.run, { trace: true, style: useColour() ? ansi : plain }) + '\n');
     } else if (result.truncated) {
       const why = result.stoppedBy === 'time' ? 'its time bound (--max-time)' : 'its state bound (--max-states)';

@@ -17,5 +17,6 @@ export * from './machine/kernel';
 export * from './machine/simulation';
 export * from './machine/cursor';
 export * from './explorer/explore';
+export * from './explorer/pinpoint';
 export * from './report';
 export * from './picture/index';

@@ -145,6 +145,17 @@ export function exploreJson(result: ExploreResult, file: string, topology: Topol
           schedule: ce.schedule,
           run: runJson(ce.run, file, { steps: true }),
           stall: { steps: ce.run.stall.steps, cpu: ce.run.stall.cpu, line: ce.run.stall.line + 1, modelLevel: isModelLevel(ce.run.stall, topology), least: ce.leastStall },
+          ...(ce.race
+            ? {
+                race: {
+                  summary: ce.race.summary,
+                  decision: ce.race.decision,
+                  staleFirst: { ...ce.race.staleFirst, line: ce.race.staleFirst.line + 1 },
+                  safeFirst: { ...ce.race.safeFirst, line: ce.race.safeFirst.line + 1 },
+                  safeSchedule: ce.race.safeSchedule,
+                },
+              }
+            : {}),
         }
       : {}),
     ...(result.error ? { error: { line: result.error.line + 1, message: result.error.message } } : {}),

@@ -145,3 +145,21 @@ test('a time bound cuts the search short: truncated, no verdict', () => {
   assert.equal(r.truncated, true);
   assert.equal(r.stoppedBy, 'time');
 });
+
+test('race pinpointing: the nearest safe schedule replays without a stale access, and names the two steps that trade places', () => {
+  for (const [file, kernel, summary] of [
+    ['early-clear-race.tlbscn', 'early-clear', /^stale iff cpu1's access X D \(line 34\) runs before cpu2's flush of set 3 \(line 33\)$/],
+    ['races/v5.17-lost-request.tlbscn', 'v5.17', /^stale iff cpu5's radix_flush_cpu \(line 31\) runs before cpu0's clear of need_tlb_flush\[0\] \(line 30\)$/],
+  ] as const) {
+    const { scenario } = analyze(read(file));
+    const r = explore(scenario, kernel);
+    const race = r.counterexample?.race;
+    assert.ok(race, file);
+    assert.match(race.summary, summary);
+    const safe = runSchedule(scenario, race.safeSchedule, kernel);
+    assert.equal(safe.stale, 0);
+    assert.deepEqual(safe.errors, []);
+    // it parts from the stale schedule only at the decision it names
+    assert.deepEqual(race.safeSchedule.slice(0, race.decision), r.counterexample!.schedule.slice(0, race.decision));
+  }
+});

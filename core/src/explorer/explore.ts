@@ -32,6 +32,7 @@ import { type Chooser, type LaneState, Simulation, type SimulationSnapshot, Stal
 import { type Change, revertChanges } from '../machine/state';
 import type { RunResult, RuntimeError } from '../machine/trace';
 import { independentLane } from './independence';
+import { type Pinpoint, pinpoint } from './pinpoint';
 import { StateKeys } from './stateKeys';
 
 /** At each decision: the cpu of the lane that moved. Replayable by `scheduleChooser`. */
@@ -43,7 +44,7 @@ export interface ExploreResult {
    * A schedule whose run has a stale access, with that run, if any exists;
    * `leastStall`: its stall is proven the least (false only when a bound stopped the proof).
    */
-  counterexample?: { schedule: Schedule; run: RunResult; leastStall: boolean };
+  counterexample?: { schedule: Schedule; run: RunResult; leastStall: boolean; race?: Pinpoint };
   /** Complete runs (and runs cut short at a state already explored), over every search made. */
   schedules: number;
   /** Distinct states (between micro-steps) at which the first search chose between lanes. */
@@ -119,7 +120,8 @@ export function explore(scenario: Scenario, override?: KernelName, options: Expl
     run = runSchedule(scenario, schedule, override);
     leastStall = run.stall.steps === 0;
   }
-  result.counterexample = { schedule, run, leastStall };
+  const race = pinpoint(scenario, schedule, override);
+  result.counterexample = { schedule, run, leastStall, ...(race ? { race } : {}) };
   return result;
 }
 
