@@ -125,6 +125,7 @@ export const ARGUMENTS = {
   toggleFormatting: nothing,
   gotoStep: object({ step: natural }),
   traceInfo: nothing,
+  picture: optional(object({ timeline: optional(boolean) })),
 } as const;
 
 export type Command = keyof typeof ARGUMENTS;

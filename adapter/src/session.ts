@@ -6,7 +6,7 @@
 // Launch attributes: program, kernel, stopOnEntry, trace, stopAtEnd (default
 // true: the end of the trace is a stop, so you can step back from it), hex, cwd.
 // Custom requests: `toggleFormatting` (hex ↔ decimal), `gotoStep {step}`,
-// `traceInfo`.
+// `traceInfo`, `picture {timeline?}` (the core map at this stop, issue 11).
 //
 // Every request goes through dispatchRequest: its arguments are checked
 // (requests.ts) and its target looked up before anything is answered or
@@ -32,6 +32,7 @@ import {
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { EXCEPTION_FILTERS, type ResolvedWatch, type WatchKind, type WatchSpec } from './breakpoints';
 import { ExpressionError, complete, dataIdOf, evaluate, parseExpression } from './expressions';
+import { type KernelName, pictureAt, timelineOf } from '../../core/src/index';
 import { readRegularFile } from './files';
 import { ARGUMENTS, type Check, type Command, RequestError, isCommand } from './requests';
 import { type LaunchConfig, LaunchError, type OutputLine, Runtime, type Stop, loadLaunch } from './runtime';
@@ -138,6 +139,7 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     toggleFormatting: this.route(ARGUMENTS.toggleFormatting, this.toggleFormattingRequest),
     gotoStep: this.route(ARGUMENTS.gotoStep, this.gotoStepRequest),
     traceInfo: this.route(ARGUMENTS.traceInfo, this.traceInfoRequest),
+    picture: this.route(ARGUMENTS.picture, this.pictureRequest),
   };
 
   protected override dispatchRequest(request: DebugProtocol.Request): void {
@@ -512,6 +514,21 @@ export class TlbscnDebugSession extends LoggingDebugSession {
       stale: rt.run.stale,
       hex: this.format.hex,
     };
+    this.sendResponse(response);
+  }
+
+  /**
+   * The core map where the debugger stands (the core's picture of the
+   * cursor's state) and, with `timeline`, the run's timeline and the
+   * scenario's lines: all the core map panel draws, so it never simulates.
+   */
+  private pictureRequest(response: DebugProtocol.Response, args: { timeline?: boolean } | undefined): void {
+    const rt = this.running();
+    // mid-motion the cursor is between two stops: the next stop is the picture to ask for
+    if (rt.isMoving) throw new RequestError('the debugger is moving; ask again at the next stop');
+    const picture = pictureAt(rt.scenario, rt.run.kernel as KernelName, rt.run.steps, rt.cursor.state, rt.cursor.position);
+    if (!args?.timeline) response.body = { picture };
+    else response.body = { picture, timeline: timelineOf(rt.scenario, rt.run), lines: rt.scenario.file.sourceLines, title: `${path.basename(rt.loaded.file)} — kernel ${rt.run.kernel}` };
     this.sendResponse(response);
   }
 

@@ -29,10 +29,8 @@ window.addEventListener('message', (event: MessageEvent<ToPage>) => {
     // a mark stands for its step: go to just after it, where the map shows what it did
     moveCursor = drawTimeline(timeline, m.timeline, ctx, (step) => vscode.postMessage({ type: 'gotoStep', step: step + 1 }));
   } else if (m.type === 'picture') {
-    const started = performance.now();
     drawMap(map, m.picture, ctx);
     moveCursor?.(m.picture.position);
-    vscode.postMessage({ type: 'drawn', position: m.picture.position, ms: performance.now() - started });
   } else {
     title.textContent = m.message;
   }

@@ -1,0 +1,128 @@
+// The core map panel (issue 11): a webview beside the debugger that draws the
+// debug adapter's `picture` of the machine at every stop of a tlbscn debug
+// session, step back included, and moves the debugger (`gotoStep`) when a
+// timeline mark is picked. The adapter is the one source of truth: this file
+// only carries its answers to the page (webview/src/panel.ts).
+
+import { randomBytes } from 'crypto';
+import * as vscode from 'vscode';
+
+export const SHOW_CORE_MAP = 'tlbscn.showCoreMap';
+
+/** What the page sends (webview/src/panel.ts). */
+type FromPage = { type: 'ready' } | { type: 'gotoStep'; step: number };
+
+class CoreMap {
+  private panel: vscode.WebviewPanel | undefined;
+  /** The session whose timeline the page holds. */
+  private shown: vscode.DebugSession | undefined;
+
+  constructor(private readonly extensionUri: vscode.Uri) {}
+
+  show(): void {
+    if (this.panel) {
+      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      return;
+    }
+    const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
+    const panel = vscode.window.createWebviewPanel('tlbscn.coreMap', 'tlbscn: Core Map', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      // the page loads its own script and style, nothing else
+      localResourceRoots: [root],
+    });
+    panel.webview.html = pageHtml(panel.webview, root);
+    panel.webview.onDidReceiveMessage((m: FromPage) => this.fromPage(m));
+    panel.onDidDispose(() => {
+      this.panel = undefined;
+      this.shown = undefined;
+    });
+    this.panel = panel;
+  }
+
+  /** Redraws for a session: with its timeline when the page does not hold it yet. */
+  async refresh(session: vscode.DebugSession | undefined = tlbscnSession()): Promise<void> {
+    const panel = this.panel;
+    if (!panel) return;
+    if (!session) {
+      this.shown = undefined;
+      await panel.webview.postMessage({ type: 'ended', message: 'No tlbscn debug session: start one (F5 on a scenario) and the map follows it.' });
+      return;
+    }
+    const first = this.shown !== session;
+    let body: { picture: unknown; timeline?: unknown; lines?: string[]; title?: string };
+    try {
+      body = await session.customRequest('picture', { timeline: first });
+    } catch {
+      // the session moved on (a motion began) or ended: its next stop or its end redraws
+      return;
+    }
+    if (first) {
+      this.shown = session;
+      await panel.webview.postMessage({ type: 'session', timeline: body.timeline, lines: body.lines, title: body.title });
+    }
+    await panel.webview.postMessage({ type: 'picture', picture: body.picture });
+  }
+
+  private fromPage(m: FromPage): void {
+    if (m.type === 'ready') {
+      // a new page holds no timeline
+      this.shown = undefined;
+      void this.refresh();
+    } else if (m.type === 'gotoStep') {
+      const session = tlbscnSession();
+      // the stop it makes redraws the map, as any stop does
+      if (session && Number.isSafeInteger(m.step)) void Promise.resolve(session.customRequest('gotoStep', { step: m.step })).catch((e: unknown) => vscode.window.showWarningMessage(`tlbscn: ${e instanceof Error ? e.message : String(e)}`));
+    }
+  }
+
+  sessionEnded(session: vscode.DebugSession): void {
+    if (this.shown === session) void this.refresh(tlbscnSession());
+  }
+}
+
+function tlbscnSession(): vscode.DebugSession | undefined {
+  const s = vscode.debug.activeDebugSession;
+  return s?.type === 'tlbscn' ? s : undefined;
+}
+
+function pageHtml(webview: vscode.Webview, root: vscode.Uri): string {
+  const nonce = randomBytes(16).toString('hex');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(root, 'panel.js'));
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(root, 'style.css'));
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="${style}">
+<title>tlbscn: Core Map</title>
+</head>
+<body>
+<h1 id="title">Waiting for a tlbscn debug session…</h1>
+<div id="map"></div>
+<div id="timeline"></div>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+}
+
+/** The panel, its command, and the debug tracker that redraws it at every stop. */
+export function registerCoreMap(context: vscode.ExtensionContext): void {
+  const map = new CoreMap(context.extensionUri);
+  context.subscriptions.push(
+    vscode.commands.registerCommand(SHOW_CORE_MAP, async () => {
+      map.show();
+      await map.refresh();
+    }),
+    vscode.debug.registerDebugAdapterTrackerFactory('tlbscn', {
+      createDebugAdapterTracker: (session) => ({
+        onDidSendMessage: (m: { type?: string; event?: string }) => {
+          if (m.type === 'event' && m.event === 'stopped') void map.refresh(session);
+        },
+      }),
+    }),
+    vscode.debug.onDidChangeActiveDebugSession(() => void map.refresh()),
+    vscode.debug.onDidTerminateDebugSession((s) => map.sessionEnded(s)),
+  );
+}
