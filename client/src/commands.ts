@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   describeStall,
+  pinpoint,
   exploreJson,
   formatDiagnostic,
   formatKernelTable,
@@ -110,13 +111,14 @@ async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, 
     maxStall: maxStall ?? null,
     ...(found.stoppedBy ? { stoppedBy: found.stoppedBy } : {}),
     ...(found.error ? { error: found.error } : {}),
-    ...(found.schedule ? { counterexample: { schedule: found.schedule, run: runSchedule(s.check.scenario, found.schedule, kernel), leastStall: found.leastStall ?? true } } : {}),
+    ...(found.schedule ? { counterexample: staleSchedule(s, found.schedule, kernel, found.leastStall ?? true) } : {}),
   };
   const counted = `${result.schedules} schedule${result.schedules === 1 ? '' : 's'}, ${result.states} states`;
   const topology = s.check.scenario.topology;
   if (result.counterexample) {
     output.appendLine(`${where}: under ${kernel}, schedule [${result.counterexample.schedule.join(', ')}] gives a stale access (${counted})`);
     output.appendLine(describeStall(result.counterexample.run.stall, topology, result.maxStall, result.counterexample.leastStall));
+    if (result.counterexample.race) output.appendLine(`race: ${result.counterexample.race.summary}`);
     output.appendLine('');
     output.appendLine(formatRun(where, s.check.scenario, result.counterexample.run));
     void offerReplay(s, result, kernel, storage);
@@ -166,16 +168,32 @@ async function askStallBound(tlbSets: number): Promise<number | undefined | null
 
 /** The stale schedule, written as the JSON trace the debug adapter replays (its `trace` launch attribute). */
 async function offerReplay(s: LoadedScenario, result: ExploreResult, kernel: KernelName, storage: vscode.Uri): Promise<void> {
-  const choice = await vscode.window.showWarningMessage(`A schedule of ${displayPath(s.uri)} reads a stale TLB entry under ${kernel}.`, 'Debug This Schedule');
+  const race = result.counterexample?.race;
+  const STALE = 'Debug This Schedule';
+  const SAFE = 'Debug the Nearest Safe Schedule';
+  const choice = await vscode.window.showWarningMessage(
+    `A schedule of ${displayPath(s.uri)} reads a stale TLB entry under ${kernel}.${race ? ` ${race.summary}.` : ''}`,
+    ...(race ? [STALE, SAFE] : [STALE]),
+  );
   if (!choice) return;
+  // both schedules are JSON traces the debug adapter replays (its `trace` launch attribute)
+  const safe = choice === SAFE && race;
+  const json = exploreJson(result, s.uri.fsPath, s.check.scenario.topology);
+  const body = safe ? { ...json, schedule: race.safeSchedule, stale: 0 } : json;
   await vscode.workspace.fs.createDirectory(storage);
-  const trace = vscode.Uri.joinPath(storage, 'stale-schedule.json');
-  await vscode.workspace.fs.writeFile(trace, new TextEncoder().encode(JSON.stringify(exploreJson(result, s.uri.fsPath, s.check.scenario.topology), null, 2)));
+  const trace = vscode.Uri.joinPath(storage, safe ? 'safe-schedule.json' : 'stale-schedule.json');
+  await vscode.workspace.fs.writeFile(trace, new TextEncoder().encode(JSON.stringify(body, null, 2)));
   await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(s.uri), {
     ...scenarioLaunchConfig(s.uri, kernel),
-    name: `Debug the stale schedule of ${displayPath(s.uri)}`,
+    name: `Debug the ${safe ? 'nearest safe' : 'stale'} schedule of ${displayPath(s.uri)}`,
     trace: trace.fsPath,
   });
+}
+
+/** The worker's stale schedule, replayed here with a full trace, and the race it pinpoints. */
+function staleSchedule(s: LoadedScenario, schedule: number[], kernel: KernelName, leastStall: boolean): NonNullable<ExploreResult['counterexample']> {
+  const race = pinpoint(s.check.scenario, schedule, kernel);
+  return { schedule, run: runSchedule(s.check.scenario, schedule, kernel), leastStall, ...(race ? { race } : {}) };
 }
 
 export function registerCommands(context: vscode.ExtensionContext, output: vscode.OutputChannel): void {

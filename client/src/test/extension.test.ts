@@ -97,6 +97,7 @@ export function registerSuite(): void {
       assert.ok(result.counterexample, 'a stale schedule');
       assert.ok(result.counterexample.run.stale > 0);
       assert.equal(result.counterexample.run.stall.steps, 1, 'S8 needs cpu2 held one micro-step');
+      assert.match(result.counterexample.race?.summary ?? '', /^stale iff cpu1's access X D \(line 34\) runs before cpu2's flush of set 3/);
     });
 
     test('Explore stops at tlbscn.explore.maxStates: truncated, no verdict', async () => {
