@@ -6,7 +6,7 @@
 
 import type { Page } from 'playwright-core';
 import * as path from 'node:path';
-import { stopwatch, withBrowser } from './browser';
+import { command, stopwatch, withBrowser } from './browser';
 
 const [baseUrl, folder, shots] = process.argv.slice(2);
 const SEED = 'seed-a29ebeaf.tlbscn';
@@ -18,15 +18,6 @@ const check = (name: string, ok: boolean, detail = '') => {
   log(ok ? 'PASS' : 'FAIL', name, ok ? '' : detail);
 };
 const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
-
-async function command(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
-  await page.keyboard.press('Enter');
-}
 
 async function goToLine(page: Page, line: number): Promise<void> {
   await page.keyboard.press('Control+G');
