@@ -1,5 +1,5 @@
 // Partial-order reduction (core/src/explorer/independence.ts) must not change
-// a verdict: on generated blocks, the reduced search finds a stale schedule
+// a verdict (and the same least stall): on generated blocks, the reduced search finds a stale schedule
 // exactly when the full search does, and what it finds replays.
 
 import { test } from 'node:test';
@@ -73,6 +73,8 @@ function compare(scenario: Scenario, kernel: KernelName, what: string): { reduce
     const replay = runSchedule(scenario, reduced.counterexample.schedule, kernel);
     assert.deepEqual(replay.errors, []);
     assert.ok(replay.stale > 0);
+    // the least stall, found with the reduction in its bounded searches, is the full search's
+    assert.equal(reduced.counterexample.run.stall.steps, full.counterexample!.run.stall.steps, `${kernel}: least stall, ${what}`);
   }
   return { reduced: reduced.states, full: full.states };
 }

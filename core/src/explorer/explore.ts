@@ -21,13 +21,13 @@
 // a stale access can be reached, so the figure does not depend on search
 // order. The search first runs unbounded (or within `--max-stall`), then
 // searches again with the stall bounded just below the stall of what it
-// found, until a bound finds nothing: the last stall found is the least. Bounded searches
-// count each lane's stall in the state and run without the reduction (taking
-// a step early can lengthen another lane's stall).
+// found, until a bound finds nothing: the last stall found is the least.
+// Under a bound the reduction takes a step alone only where no lane is in its
+// interrupts-off region, and states are compared with their stalls by
+// dominance (StateSet).
 
-import type { KernelName } from '../language/ast';
+import type { ConcurrentlyBlock, KernelName } from '../language/ast';
 import type { Scenario } from '../language/checker';
-import type { ConcurrentlyBlock } from '../language/ast';
 import { type Chooser, type LaneState, Simulation, type SimulationSnapshot, StallBeyondLimit, hasWork, roundRobin, variantFor } from '../machine/simulation';
 import { type Change, revertChanges } from '../machine/state';
 import type { RunResult, RuntimeError } from '../machine/trace';
@@ -95,7 +95,7 @@ export function explore(scenario: Scenario, override?: KernelName, options: Expl
   const { limit = 1_000_000, maxTime, maxStall, onProgress, reduce = true } = options;
   const deadline = maxTime === undefined ? Infinity : Date.now() + maxTime;
   const search = (bound: number | undefined, progress?: ExploreProgress) =>
-    searchSchedules(scenario, override, { limit, deadline, bound, reduce: reduce && bound === undefined, onProgress: progress });
+    searchSchedules(scenario, override, { limit, deadline, bound, reduce, onProgress: progress });
   const first = search(maxStall, onProgress);
   const result: ExploreResult = { kernel: variant.name, schedules: first.schedules, states: first.states, truncated: false, maxStall: maxStall ?? null };
   if (!first.found) {
@@ -132,7 +132,7 @@ function searchSchedules(
 ): SearchResult {
   const variant = variantFor(scenario, override);
   const program = scenario.program;
-  const seen = new Set<string>();
+  const seen = new StateSet(o.bound !== undefined);
   const keys = new StateKeys();
   const r: SearchResult = { schedules: 0, states: 0, completed: 0 };
   // one live run: its changes are journaled so that a branching point can be gone back to
@@ -178,7 +178,10 @@ function searchSchedules(
       }
       let only = ready.length === 1 ? 0 : -1;
       // a step no other lane can interfere with: taken now, without branching (recorded, for replay)
-      if (only < 0 && o.reduce) only = independentLane(ready, lanes, sim.state, variant);
+      if (only < 0 && o.reduce) {
+        only = independentLane(ready, lanes, sim.state, variant);
+        if (only >= 0 && o.bound !== undefined && !stallNeutral(lanes, ready[only])) only = -1;
+      }
       if (only < 0) return { ready };
       if (ready.length > 1) path.push(ready[only].cpu);
       sim.moveLane(ready, lanes, ready[only]);
@@ -194,16 +197,23 @@ function searchSchedules(
       if (result === 'end') r.completed++;
       return undefined;
     }
-    const key = keys.key(at.item, sim.state, at.lanes!, sim.lastOutcome ?? '', o.bound !== undefined);
-    if (seen.has(key)) {
+    if (!seen.add(keys.key(at.item, sim.state, at.lanes!, sim.lastOutcome ?? ''), at.lanes!)) {
       r.schedules++; // explored from its first visit
       return undefined;
     }
-    seen.add(key);
     if (seen.size >= o.limit) return 'limit';
     stack.push({ item: at.item, snapshot: sim.snapshot(at.lanes!), mark: journal.length, pathLength: path.length, options: result.ready.length, next: 0 });
     return undefined;
   };
+
+  /**
+   * Under a stall bound the reduction may take a step early only where that
+   * lengthens no gap: no lane is in its interrupts-off region (so nobody's
+   * stall grows) and the step does not start one (kvmppc_start_thread, which
+   * would start the lane's own gaps sooner).
+   */
+  const stallNeutral = (lanes: readonly LaneState[], early: LaneState): boolean =>
+    lanes.every((l) => !sim.state.cpus[l.cpu].irqsOff) && early.pending[early.pending.length - 1]?.op !== 'start_thread';
 
   const step = (at: Position, run: () => void): Leaf | { ready: LaneState[] } => {
     try {
@@ -248,6 +258,38 @@ function searchSchedules(
   if (verdict === 'stale') return { ...r, found: path.slice() };
   if (verdict === 'limit') return { ...r, stoppedBy: 'states' };
   return r;
+}
+
+/**
+ * The states explored. Under a stall bound a state is also its lanes' current
+ * stalls; a state reached again with stalls no smaller, lane by lane, than at
+ * an earlier visit can do nothing that visit could not (every later gap only
+ * adds to them), so it is not explored again: a dominance check rather than
+ * exact stall counts in the key.
+ */
+class StateSet {
+  private readonly plain = new Set<string>();
+  private readonly stalls = new Map<string, number[][]>();
+  size = 0;
+
+  constructor(private readonly bounded: boolean) {}
+
+  /** False when `key` (with these lanes' stalls) was explored already. */
+  add(key: string, lanes: readonly LaneState[]): boolean {
+    if (!this.bounded) {
+      if (this.plain.has(key)) return false;
+      this.plain.add(key);
+      this.size++;
+      return true;
+    }
+    const now = lanes.map((l) => l.stall);
+    const earlier = this.stalls.get(key);
+    if (earlier?.some((v) => v.every((x, i) => x <= now[i]))) return false;
+    if (earlier) earlier.push(now);
+    else this.stalls.set(key, [now]);
+    this.size++;
+    return true;
+  }
 }
 
 /** Where a run is in the program: an item, and the lanes when that item is a block under way. */

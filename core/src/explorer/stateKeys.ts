@@ -23,8 +23,8 @@ export class StateKeys {
   private next = 1;
   private readonly out: number[] = [];
 
-  /** The key of `state` with `lanes` in flight at program item `item`; `stalls`: count each lane's current stall. */
-  key(item: number, state: MachineState, lanes: readonly LaneState[], lastOutcome: string, stalls: boolean): string {
+  /** The key of `state` with `lanes` in flight at program item `item` (their stalls apart: see explore.ts's StateSet). */
+  key(item: number, state: MachineState, lanes: readonly LaneState[], lastOutcome: string): string {
     const out = this.out;
     out.length = 0;
     out.push(item, OUTCOMES.indexOf(lastOutcome), state.nextFrame);
@@ -50,8 +50,7 @@ export class StateKeys {
     }
     out.push(lanes.length);
     for (const l of lanes) {
-      // under a stall bound, how long a lane has waited decides what may follow
-      out.push(l.cpu, stalls ? l.stall : 0, l.pending.length);
+      out.push(l.cpu, l.pending.length);
       for (const op of l.pending) out.push(this.op(op));
       out.push(l.events.length);
       for (const e of l.events) {
