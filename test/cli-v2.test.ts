@@ -104,3 +104,18 @@ test('explore --kernel all: the verdict matrix of every row in one run (S17: bug
   assert.match(text.out, /^fixed\s+none\s+-\s/m);
   assert.equal(tlbscn('run', 'sample-scenarios/seed-a29ebeaf.tlbscn', '--kernel', 'all').code, 2, 'only explore takes all');
 });
+
+test('explore --shortest: the counterexample with the fewest micro-steps to the stale access, never longer than the default one', () => {
+  for (const [file, kernel] of [
+    ['sample-scenarios/early-clear-race.tlbscn', 'early-clear'],
+    ['sample-scenarios/races/v5.17-lost-request.tlbscn', 'v5.17'],
+  ]) {
+    const stepsTo = (j: { run: { steps: { text: string }[] } }) => j.run.steps.findIndex((s) => /STALE/.test(s.text)) + 1;
+    const first = JSON.parse(tlbscn('explore', file, '--kernel', kernel, '--json').out);
+    const shortest = JSON.parse(tlbscn('explore', file, '--kernel', kernel, '--shortest', '--json').out);
+    assert.equal(shortest.shortest, true, file);
+    assert.ok(shortest.stale > 0);
+    assert.ok(stepsTo(shortest) > 0 && stepsTo(shortest) <= stepsTo(first), `${file}: ${stepsTo(shortest)} vs ${stepsTo(first)}`);
+  }
+  assert.match(tlbscn('explore', 'sample-scenarios/early-clear-race.tlbscn', '--shortest').out, /^shortest: \d+ micro-steps to the stale access, none shorter$/m);
+});

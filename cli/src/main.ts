@@ -1,7 +1,7 @@
 // The `tlbscn` command line (spec §6, a contract):
 //   tlbscn run FILE [--kernel V] [--json] [--trace] [--html OUT]
 //   tlbscn check FILE...
-//   tlbscn explore FILE [--kernel V|all] [--json] [--max-stall K] [--max-states N] [--max-time S] [--html OUT]
+//   tlbscn explore FILE [--kernel V|all] [--shortest] [--json] [--max-stall K] [--max-states N] [--max-time S] [--html OUT]
 //   tlbscn compare FILE... [--json]
 //   tlbscn lsp --stdio | --node-ipc
 //   tlbscn dap
@@ -45,7 +45,7 @@ import { exploreMatrix } from './exploreAll';
 const USAGE = `usage:
   tlbscn run FILE [--kernel V] [--json] [--trace] [--html OUT]
   tlbscn check FILE...
-  tlbscn explore FILE [--kernel V|all] [--json] [--max-stall K] [--max-states N] [--max-time SECONDS] [--html OUT]
+  tlbscn explore FILE [--kernel V|all] [--shortest] [--json] [--max-stall K] [--max-states N] [--max-time SECONDS] [--html OUT]
   tlbscn compare FILE... [--json]   (every kernel variant side by side)
   tlbscn lsp --stdio
   tlbscn dap`;
@@ -62,6 +62,8 @@ interface Options {
   trace: boolean;
   /** explore --kernel all: every variant, as a matrix. */
   allKernels?: boolean;
+  /** explore --shortest: the counterexample with the fewest micro-steps. */
+  shortest?: boolean;
   /** Where to write the run as a self-contained HTML page (the core map and timeline). */
   html?: string;
 }
@@ -96,7 +98,8 @@ function parseArgs(args: string[], allowed: string[]): Options {
       const v = args[++i];
       if (v === undefined || v === '') throw new UsageError('--html needs the path of the page to write');
       o.html = v;
-    } else if (a === '--json' && allowed.includes(a)) o.json = true;
+    } else if (a === '--shortest' && allowed.includes(a)) o.shortest = true;
+    else if (a === '--json' && allowed.includes(a)) o.json = true;
     else if (a === '--trace' && allowed.includes(a)) o.trace = true;
     else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
     else o.files.push(a);
@@ -213,7 +216,7 @@ function check(args: string[]): number {
 }
 
 function exploreCommand(args: string[]): number {
-  const o = parseArgs(args, ['--kernel', '--kernel all', '--json', '--max-states', '--max-stall', '--max-time', '--html']);
+  const o = parseArgs(args, ['--kernel', '--kernel all', '--shortest', '--json', '--max-states', '--max-stall', '--max-time', '--html']);
   const file = single(o, 'explore');
   const checked = load(file, !o.json);
   if (!checked) return 2;
@@ -230,7 +233,7 @@ function exploreCommand(args: string[]): number {
       lastReport = Date.now();
     }
   };
-  const result = explore(checked.scenario, o.kernel, { limit: o.maxStates, maxStall: o.maxStall, maxTime: o.maxTime, onProgress: progress });
+  const result = explore(checked.scenario, o.kernel, { limit: o.maxStates, maxStall: o.maxStall, maxTime: o.maxTime, shortest: o.shortest, onProgress: progress });
   if (progressShown) process.stderr.write('\n');
   const topology = checked.scenario.topology;
   if (o.html !== undefined) {
@@ -253,6 +256,10 @@ function exploreCommand(args: string[]): number {
       process.stdout.write(`${file}: kernel ${result.kernel}: a schedule gives a stale access (${counts} explored)\n`);
       process.stdout.write(`${describeStall(ce.run.stall, topology, result.maxStall, ce.leastStall)}\n`);
       process.stdout.write(`schedule (the cpu that moves at each choice): ${ce.schedule.map((c) => `cpu${c}`).join(' ')}\n`);
+      if (result.shortest !== undefined) {
+        const to = ce.run.accesses.find((a) => a.outcome === 'stale')!.step + 1;
+        process.stdout.write(`shortest: ${to} micro-steps to the stale access${result.shortest ? ', none shorter' : ' (a bound stopped the search: shorter ones may exist)'}\n`);
+      }
       if (ce.race) {
         // the pair of micro-steps whose order decides the verdict, and the nearest schedule without the stale access
         process.stdout.write(`race: ${ce.race.summary}\n`);

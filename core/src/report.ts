@@ -140,6 +140,7 @@ export function exploreJson(result: ExploreResult, file: string, topology: Topol
     truncated: result.truncated,
     ...(result.stoppedBy ? { stoppedBy: result.stoppedBy } : {}),
     maxStall: result.maxStall,
+    ...(result.shortest !== undefined ? { shortest: result.shortest } : {}),
     ...(ce
       ? {
           schedule: ce.schedule,
@@ -179,7 +180,7 @@ export function describeStall(stall: Stall, topology: Topology, maxStall: number
   if (isModelLevel(stall, topology)) {
     return `stall ${stall.steps}: a model-level race: needs ${held}, as long as a whole sweep of ${topology.tlbSets} sets; possible in the model, implausible on hardware (${bound})`;
   }
-  const which = least ? 'the least stall that reaches this stale access' : 'not proven the least: the time bound stopped the search for a smaller one';
+  const which = least ? 'the least stall that reaches this stale access' : 'not proven the least stall for this stale access';
   return `stall ${stall.steps}: ${held}; ${which} (${bound})`;
 }
 

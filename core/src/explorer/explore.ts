@@ -53,6 +53,8 @@ export interface ExploreResult {
   truncated: boolean;
   /** What stopped it, when truncated. */
   stoppedBy?: 'states' | 'time';
+  /** `--shortest`: whether the counterexample is proven the shortest (no bound stopped the search). */
+  shortest?: boolean;
   /** The stall bound the search ran under (`--max-stall`), or null: unbounded. */
   maxStall: number | null;
   /**
@@ -78,6 +80,12 @@ export interface ExploreOptions {
   onProgress?: ExploreProgress;
   /** Partial-order reduction (independence.ts); off only to check it. */
   reduce?: boolean;
+  /**
+   * The counterexample with the fewest micro-steps (branch and bound over
+   * the whole space) rather than the first found and then the least stall;
+   * its stall is reported as it is, not minimised.
+   */
+  shortest?: boolean;
 }
 
 interface SearchResult {
@@ -92,11 +100,12 @@ interface SearchResult {
 
 export function explore(scenario: Scenario, override?: KernelName, options: ExploreOptions = {}): ExploreResult {
   const variant = variantFor(scenario, override);
-  const { limit = 1_000_000, maxTime, maxStall, onProgress, reduce = true } = options;
+  const { limit = 1_000_000, maxTime, maxStall, onProgress, reduce = true, shortest = false } = options;
   const deadline = maxTime === undefined ? Infinity : Date.now() + maxTime;
-  const search = (bound: number | undefined, progress?: ExploreProgress) =>
-    searchSchedules(scenario, override, { limit, deadline, bound, reduce, onProgress: progress });
-  const first = search(maxStall, onProgress);
+  const search = (bound: number | undefined, progress?: ExploreProgress, fewest = false) =>
+    // the reduction may take a step before the access that a shorter schedule takes after it: not with --shortest
+    searchSchedules(scenario, override, { limit, deadline, bound, reduce: reduce && !fewest, onProgress: progress, shortest: fewest });
+  const first = search(maxStall, onProgress, shortest);
   const result: ExploreResult = { kernel: variant.name, schedules: first.schedules, states: first.states, truncated: false, maxStall: maxStall ?? null };
   if (!first.found) {
     if (first.stoppedBy) return { ...result, truncated: true, stoppedBy: first.stoppedBy };
@@ -106,6 +115,12 @@ export function explore(scenario: Scenario, override?: KernelName, options: Expl
   let schedule = first.found;
   let run = runSchedule(scenario, schedule, override);
   let leastStall = run.stall.steps === 0;
+  if (shortest) {
+    // the shortest one, proven so unless a bound stopped the search
+    result.shortest = !first.stoppedBy;
+    result.counterexample = { schedule, run, leastStall: run.stall.steps === 0, ...withRace(scenario, schedule, override) };
+    return result;
+  }
   // the least stall: a search bounded just below the stall of what was found, again and again until
   // one finds nothing (searches that find stop early; only the last one is exhaustive)
   while (!leastStall && Date.now() < deadline) {
@@ -120,19 +135,26 @@ export function explore(scenario: Scenario, override?: KernelName, options: Expl
     run = runSchedule(scenario, schedule, override);
     leastStall = run.stall.steps === 0;
   }
-  const race = pinpoint(scenario, schedule, override);
-  result.counterexample = { schedule, run, leastStall, ...(race ? { race } : {}) };
+  result.counterexample = { schedule, run, leastStall, ...withRace(scenario, schedule, override) };
   return result;
+}
+
+function withRace(scenario: Scenario, schedule: Schedule, override: KernelName | undefined): { race?: Pinpoint } {
+  const race = pinpoint(scenario, schedule, override);
+  return race ? { race } : {};
 }
 
 function searchSchedules(
   scenario: Scenario,
   override: KernelName | undefined,
-  o: { limit: number; deadline: number; bound: number | undefined; reduce: boolean; onProgress?: ExploreProgress },
+  o: { limit: number; deadline: number; bound: number | undefined; reduce: boolean; onProgress?: ExploreProgress; shortest: boolean },
 ): SearchResult {
   const variant = variantFor(scenario, override);
   const program = scenario.program;
-  const seen = new StateSet(o.bound !== undefined);
+  const seen = new StateSet(o.bound !== undefined, o.shortest);
+  /** --shortest: the fewest micro-steps to a stale access found so far, and the schedule. */
+  let best = Infinity;
+  let bestPath: Schedule | undefined;
   const keys = new StateKeys();
   const r: SearchResult = { schedules: 0, states: 0, completed: 0 };
   // one live run: its changes are journaled so that a branching point can be gone back to
@@ -154,6 +176,8 @@ function searchSchedules(
       if (sim.errors.length > 0) return 'error';
       // an outcomes-only run keeps only the stale accesses
       if (sim.accesses.length > 0) return 'stale';
+      // branch and bound: nothing from here can be shorter than what was found
+      if (sim.microSteps >= best) return 'pruned';
       if (!at.lanes) {
         if (at.item >= program.length) return 'end';
         const item = program[at.item];
@@ -192,12 +216,18 @@ function searchSchedules(
   const reached = (at: Position, result: Leaf | { ready: LaneState[] }): 'stale' | 'limit' | undefined => {
     if (typeof result === 'string') {
       r.schedules++;
+      if (result === 'stale' && o.shortest) {
+        // keep searching for a shorter one
+        best = sim.microSteps;
+        bestPath = path.slice();
+        return undefined;
+      }
       if (result === 'stale') return 'stale';
       if (result === 'error') r.firstError ??= sim.errors[0];
       if (result === 'end') r.completed++;
       return undefined;
     }
-    if (!seen.add(keys.key(at.item, sim.state, at.lanes!, sim.lastOutcome ?? ''), at.lanes!)) {
+    if (!seen.add(keys.key(at.item, sim.state, at.lanes!, sim.lastOutcome ?? ''), at.lanes!, sim.microSteps)) {
       r.schedules++; // explored from its first visit
       return undefined;
     }
@@ -250,11 +280,12 @@ function searchSchedules(
       if (visits % PROGRESS_EVERY === 0) o.onProgress?.(r.schedules, seen.size);
       if (Date.now() >= o.deadline) {
         r.states = seen.size;
-        return { ...r, stoppedBy: 'time' };
+        return { ...r, stoppedBy: 'time', ...(bestPath ? { found: bestPath } : {}) };
       }
     }
   }
   r.states = seen.size;
+  if (bestPath) return verdict === 'limit' ? { ...r, found: bestPath, stoppedBy: 'states' } : { ...r, found: bestPath };
   if (verdict === 'stale') return { ...r, found: path.slice() };
   if (verdict === 'limit') return { ...r, stoppedBy: 'states' };
   return r;
@@ -265,24 +296,29 @@ function searchSchedules(
  * stalls; a state reached again with stalls no smaller, lane by lane, than at
  * an earlier visit can do nothing that visit could not (every later gap only
  * adds to them), so it is not explored again: a dominance check rather than
- * exact stall counts in the key.
+ * exact stall counts in the key. --shortest adds the depth (micro-steps so
+ * far) to what is compared the same way.
  */
 class StateSet {
   private readonly plain = new Set<string>();
   private readonly stalls = new Map<string, number[][]>();
   size = 0;
 
-  constructor(private readonly bounded: boolean) {}
+  /** `depthToo` (--shortest): a state reached again in fewer micro-steps is explored again too. */
+  constructor(
+    private readonly bounded: boolean,
+    private readonly depthToo: boolean,
+  ) {}
 
-  /** False when `key` (with these lanes' stalls) was explored already. */
-  add(key: string, lanes: readonly LaneState[]): boolean {
-    if (!this.bounded) {
+  /** False when `key` (with these lanes' stalls, at this depth) was explored already. */
+  add(key: string, lanes: readonly LaneState[], depth: number): boolean {
+    if (!this.bounded && !this.depthToo) {
       if (this.plain.has(key)) return false;
       this.plain.add(key);
       this.size++;
       return true;
     }
-    const now = lanes.map((l) => l.stall);
+    const now = [this.depthToo ? depth : 0, ...(this.bounded ? lanes.map((l) => l.stall) : [])];
     const earlier = this.stalls.get(key);
     if (earlier?.some((v) => v.every((x, i) => x <= now[i]))) return false;
     if (earlier) earlier.push(now);

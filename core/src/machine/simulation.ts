@@ -175,6 +175,11 @@ export class Simulation {
     return sim;
   }
 
+  /** Micro-steps executed so far (the explorer's depth). */
+  get microSteps(): number {
+    return this.stepCount;
+  }
+
   /** The outcome of the last access run so far, if any. */
   get lastOutcome(): AccessRecord['outcome'] | undefined {
     return this.lastAccess?.outcome;
