@@ -119,3 +119,9 @@ test('explore --shortest: the counterexample with the fewest micro-steps to the 
   }
   assert.match(tlbscn('explore', 'sample-scenarios/early-clear-race.tlbscn', '--shortest').out, /^shortest: \d+ micro-steps to the stale access, none shorter$/m);
 });
+
+test('explore --json of a stale schedule with no stall: steps 0, no cpu or line named', () => {
+  const j = JSON.parse(tlbscn('explore', 'sample-scenarios/races/v5.17-lost-request.tlbscn', '--kernel', 'buggy', '--json').out);
+  assert.ok(j.stale > 0);
+  assert.deepEqual(j.stall, { steps: 0, cpu: null, line: null, modelLevel: false, least: true });
+});

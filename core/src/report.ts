@@ -145,7 +145,14 @@ export function exploreJson(result: ExploreResult, file: string, topology: Topol
       ? {
           schedule: ce.schedule,
           run: runJson(ce.run, file, { steps: true }),
-          stall: { steps: ce.run.stall.steps, cpu: ce.run.stall.cpu, line: ce.run.stall.line + 1, modelLevel: isModelLevel(ce.run.stall, topology), least: ce.leastStall },
+          // with no lane stalled there is no cpu or line to name
+          stall: {
+            steps: ce.run.stall.steps,
+            cpu: ce.run.stall.steps ? ce.run.stall.cpu : null,
+            line: ce.run.stall.steps ? ce.run.stall.line + 1 : null,
+            modelLevel: isModelLevel(ce.run.stall, topology),
+            least: ce.leastStall,
+          },
           ...(ce.race
             ? {
                 race: {
