@@ -22,19 +22,23 @@ export class StateKeys {
   /** The next number, shared by names and events so that the two never collide. */
   private next = 1;
   private readonly out: number[] = [];
+  private readonly entries: number[] = [];
+  private readonly units: number[] = [];
 
   /** The key of `state` with `lanes` in flight at program item `item` (their stalls apart: see explore.ts's StateSet). */
   key(item: number, state: MachineState, lanes: readonly LaneState[], lastOutcome: string): string {
     const out = this.out;
     out.length = 0;
     out.push(item, OUTCOMES.indexOf(lastOutcome), state.nextFrame);
+    const entries = this.entries;
     for (const tlb of state.tlbs) {
-      // a TLB is a set: its entries in the order of their tags' numbers (a tag is unique in a TLB)
-      const entries: [tag: number, frame: number][] = [];
-      for (const [tag, e] of tlb) entries.push([this.name(tag), e.frame]);
-      entries.sort((a, b) => a[0] - b[0]);
+      // a TLB is a set: its entries in the order of their tags' numbers (a tag is unique in a TLB),
+      // each tag and frame packed in one number (exact below 2^53) so that sorting allocates nothing
+      entries.length = 0;
+      for (const [tag, e] of tlb) entries.push(this.name(tag) * FRAMES + e.frame);
+      entries.sort(byValue);
       out.push(entries.length);
-      for (const [tag, frame] of entries) out.push(tag, frame);
+      for (const x of entries) out.push(Math.floor(x / FRAMES), x % FRAMES);
     }
     for (const c of state.cpus) {
       out.push(c.vcpu === undefined ? 0 : this.name(c.vcpu), (c.inGuest ? 1 : 0) | (c.irqsOff ? 2 : 0), c.lpidr, c.pidr, c.ipiWait + 1, c.ipisPending);
@@ -45,7 +49,8 @@ export class StateKeys {
       for (const v of g.vcpus) out.push(v.cpu + 1, v.prevCpu + 1, v.task === undefined ? 0 : this.name(v.task));
     }
     for (const t of state.tasks.values()) {
-      out.push(t.vcpu === undefined ? 0 : t.vcpu + 1, t.vcpuHistory.length, ...t.vcpuHistory);
+      out.push(t.vcpu === undefined ? 0 : t.vcpu + 1, t.vcpuHistory.length);
+      for (const v of t.vcpuHistory) out.push(v);
       for (const p of t.pages.values()) out.push(p.frame ?? 0);
     }
     out.push(lanes.length);
@@ -62,7 +67,7 @@ export class StateKeys {
         for (const op of e.ops) out.push(this.op(op));
       }
     }
-    return encode(out);
+    return encode(out, this.units);
   }
 
   private name(text: string): number {
@@ -106,8 +111,8 @@ export class StateKeys {
  * Numbers as 16-bit code units: below 0x8000 one unit, else a unit with the
  * top bit set and the rest spread over more units (so the code is prefix-free).
  */
-function encode(values: readonly number[]): string {
-  const units: number[] = [];
+function encode(values: readonly number[], units: number[]): string {
+  units.length = 0;
   for (const v of values) {
     if (v < 0x8000) {
       units.push(v);
@@ -115,7 +120,12 @@ function encode(values: readonly number[]): string {
     }
     units.push(0x8000 | (v % 0x8000), Math.floor(v / 0x8000) % 0x8000, Math.floor(v / 0x40000000));
   }
+  if (units.length <= 4096) return String.fromCharCode.apply(null, units);
   let key = '';
-  for (let i = 0; i < units.length; i += 4096) key += String.fromCharCode(...units.slice(i, i + 4096));
+  for (let i = 0; i < units.length; i += 4096) key += String.fromCharCode.apply(null, units.slice(i, i + 4096));
   return key;
 }
+
+/** Frames a TLB entry can name, packed beside its tag's number: one counter per run, one frame per `map` or page, far below 2^26 in a file of at most 16 MiB. */
+const FRAMES = 2 ** 26;
+const byValue = (a: number, b: number): number => a - b;
