@@ -94,13 +94,20 @@ export class BreakpointResolver {
     let points = found.points;
     if (condition) {
       const c = condition;
+      let failure: string | undefined;
+      let evaluated = false;
       points = points.filter((p) => {
         try {
-          return truthy(evaluate(c, this.contextAt(p)));
-        } catch {
+          const holds = truthy(evaluate(c, this.contextAt(p)));
+          evaluated = true;
+          return holds;
+        } catch (e) {
+          failure ??= e instanceof Error ? e.message : String(e);
           return false;
         }
       });
+      // a condition that fails wherever it is evaluated (`nosuch == 1`) would never stop, silently
+      if (failure !== undefined && !evaluated) return fail(`the condition cannot be evaluated: ${failure}`);
     }
     if (hit) points = points.filter((_, i) => hit!(i + 1));
     return { spec, verified: true, points: Int32Array.from(points), ...(condition ? { condition } : {}), ...(log ? { log } : {}) };

@@ -76,6 +76,7 @@ export const launchArguments = object({
   stopOnEntry: optional(boolean),
   stopAtEnd: optional(boolean),
   hex: optional(boolean),
+  stopOnFailingExpect: optional(boolean),
   noDebug: optional(boolean),
 });
 
@@ -126,6 +127,12 @@ export const ARGUMENTS = {
   gotoStep: object({ step: natural }),
   traceInfo: nothing,
   picture: optional(object({ timeline: optional(boolean) })),
+  lanes: nothing,
+  moveNext: object(threadId),
+  schedule: nothing,
+  regressionScenario: nothing,
+  stepBackInto: object(threadId),
+  stepBackOut: object(threadId),
 } as const;
 
 export type Command = keyof typeof ARGUMENTS;

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'events';
 import * as path from 'path';
 import {
+  type ConcurrentlyBlock,
   describeStall,
   type KernelName,
   KERNEL_NAMES,
@@ -16,11 +17,12 @@ import {
   analyze,
   formatDiagnostic,
   resolveKernel,
-  runSchedule,
-  simulate,
+  roundRobin,
+  scheduleChooser,
 } from '../../core/src/index';
 import { BreakpointResolver, EXCEPTION_FILTERS, type ResolvedWatch, type WatchSpec, describeDataId } from './breakpoints';
 import type { EvalContext } from './expressions';
+import { type Decision, type LaneChoice, type ScheduledRun, lanesAt, recordRun, scheduleOf, steer } from './schedule';
 import { Timeline, firstAfter, lastBefore } from './timeline';
 
 export interface LaunchConfig {
@@ -51,6 +53,8 @@ export interface Loaded {
   file: string;
   scenario: Scenario;
   run: RunResult;
+  /** The run's schedule: who moved at each point where more than one lane could. */
+  decisions: Decision[];
   /** Set when replaying a recorded trace: its path. */
   replay?: string;
   warnings: string[];
@@ -105,11 +109,12 @@ export function loadLaunch(config: LaunchConfig, files: FileAccess): Loaded {
   if (schedule !== undefined && !(Array.isArray(schedule) && schedule.every((c) => Number.isInteger(c)))) {
     throw new LaunchError(`${config.trace}: 'schedule' must be a list of cpu numbers`);
   }
-  const run = schedule ? runSchedule(checked.scenario, schedule as number[], kernel) : simulate(checked.scenario, kernel);
+  // runSchedule's run, or simulate's (round-robin), with the decisions recorded for schedule control
+  const { run, decisions } = recordRun(checked.scenario, kernel, () => (schedule ? scheduleChooser(schedule as number[]) : roundRobin));
   if (recorded && typeof recorded.stale === 'number' && recorded.stale !== run.stale) {
     warnings.push(`the recorded trace had ${recorded.stale} stale access${recorded.stale === 1 ? '' : 'es'}, the replay has ${run.stale}: the scenario changed since it was recorded`);
   }
-  return { file, scenario: checked.scenario, run, warnings, ...(replay ? { replay } : {}) };
+  return { file, scenario: checked.scenario, run, decisions, warnings, ...(replay ? { replay } : {}) };
 }
 
 function read(files: FileAccess, file: string, what: string): string {
@@ -171,6 +176,8 @@ export interface RuntimeEvents {
   output: [OutputLine];
   /** The end was passed (or there is no stop at the end): the session ends. */
   end: [{ failedExpectations: number }];
+  /** Another lane was chosen: the run from this point on is a new one; the watches, resolved again. */
+  rescheduled: [ResolvedWatch[]];
 }
 
 /** How far one motion goes between pause checks: a few milliseconds of replay. */
@@ -179,9 +186,11 @@ const CHUNK = 20_000;
 const MAX_OUTPUT = 400;
 
 export class Runtime extends EventEmitter<RuntimeEvents> {
-  readonly timeline: Timeline;
-  readonly cursor: TraceCursor;
-  private readonly resolver: BreakpointResolver;
+  // all four are replaced together when a lane is chosen to move next (reschedule)
+  private current: Loaded;
+  private line: Timeline;
+  private trace: TraceCursor;
+  private resolver: BreakpointResolver;
   /** The point the debugger stands at. */
   point = 0;
   lastStop: Stop = { reason: 'entry', description: '', hitBreakpointIds: [] };
@@ -191,15 +200,28 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   private disposed = false;
 
   constructor(
-    readonly loaded: Loaded,
+    loaded: Loaded,
     /** Stop at the end of the trace instead of ending the session there (so you can step back). */
     private readonly stopAtEnd: boolean,
   ) {
     super();
     const { scenario, run } = loaded;
-    this.timeline = new Timeline(run, scenario.topology.cpuCount);
-    this.cursor = new TraceCursor(scenario, run.steps);
-    this.resolver = new BreakpointResolver(scenario, this.timeline);
+    this.current = loaded;
+    this.line = new Timeline(run, scenario.topology.cpuCount);
+    this.trace = new TraceCursor(scenario, run.steps);
+    this.resolver = new BreakpointResolver(scenario, this.line);
+  }
+
+  get loaded(): Loaded {
+    return this.current;
+  }
+
+  get timeline(): Timeline {
+    return this.line;
+  }
+
+  get cursor(): TraceCursor {
+    return this.trace;
   }
 
   get scenario(): Scenario {
@@ -208,6 +230,11 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   get run(): RunResult {
     return this.loaded.run;
+  }
+
+  /** The schedule being debugged, as `tlbscn explore --json` and schedule files give it. */
+  get schedule(): number[] {
+    return scheduleOf(this.loaded.decisions);
   }
 
   /** The step about to run, undefined at an expectation or at the end. */
@@ -297,13 +324,111 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
 
   /** Back to where the routine of frame `depth` (outermost 0) of the current step was entered. */
   restartFrame(depth: number): Promise<void> {
-    const tl = this.timeline;
     const step = this.currentStep;
     if (!step || depth >= step.frames.length) return this.goto(this.point, 'restart');
+    return this.goto(this.routineStart(step, depth), 'restart');
+  }
+
+  /**
+   * Step back out: to where the current kernel routine began (from `flush
+   * set 2 of 4`, the start of kvmppc_hv_entry); at a routine's start already,
+   * to where its caller began; at a statement's first step, one statement back.
+   */
+  stepBackOut(): Promise<void> {
+    const step = this.currentStep;
+    for (let depth = (step?.frames.length ?? 0) - 1; step && depth >= 0; depth--) {
+      const start = this.routineStart(step, depth);
+      if (start < this.point) return this.travel(start, this.stopAs('step', `back to the start of ${step.frames[depth].name}`));
+    }
+    return this.stepBack(false);
+  }
+
+  /** The point where the routine of frame `depth` of `step` was entered: the earliest step of its event still inside it. */
+  private routineStart(step: MicroStep, depth: number): number {
+    const tl = this.timeline;
     const name = step.frames[depth].name;
     let s = step.index;
     for (let prev = tl.prevInEvent[s]; prev >= 0 && this.run.steps[prev].frames[depth]?.name === name; prev = tl.prevInEvent[prev]) s = prev;
-    return this.goto(tl.pointOfStep[s], 'restart');
+    return tl.pointOfStep[s];
+  }
+
+  // ---- schedule control (issue 12) ----------------------------------------------------
+
+  /** The lanes of the block under way here, and whether each can move now; undefined outside a block. */
+  lanes(): LaneChoice[] | undefined {
+    const step = this.currentStep;
+    if (step?.lane === undefined) return undefined;
+    return lanesAt(this.scenario, this.run.kernel as KernelName, this.schedule, step.index);
+  }
+
+  /**
+   * Makes `cpu` the lane that moves at this point and, with `whole` (step
+   * over, step out), through the rest of its current event, the other lanes
+   * moving only while it waits. When the schedule had another lane move, the
+   * scenario is simulated again under the new schedule and the debugger stays
+   * at the same step (the trace up to here is the same). Returns why not when
+   * the cpu's lane cannot move here; outside a block the scenario's order
+   * holds and nothing changes.
+   */
+  choose(cpu: number, whole: boolean): string | undefined {
+    const step = this.currentStep;
+    if (step?.lane === undefined) return undefined;
+    const decisions = this.loaded.decisions;
+    let k = 0;
+    while (k < decisions.length && decisions[k].step < step.index) k++;
+    const here = decisions[k]?.step === step.index ? decisions[k] : undefined;
+    if (step.cpu !== cpu && !here?.ready.includes(cpu)) return this.whyNot(cpu, step);
+    if (!this.othersMoveFirst(cpu, step, decisions.slice(k), whole)) return undefined;
+    const before = this.run.stale;
+    this.reschedule(recordRun(this.scenario, this.run.kernel as KernelName, steer(this.schedule, step.index, cpu, whole)));
+    const stale = this.run.stale === before ? '' : `; ${this.run.stale} stale access${this.run.stale === 1 ? '' : 'es'} now (${before} before)`;
+    this.emit('output', { text: `⇄ cpu${cpu} moves next: a new schedule from step ${step.index} on (${this.run.steps.length} micro-steps${stale})`, category: 'console', line: step.line });
+    return undefined;
+  }
+
+  /** Let `cpu` move next, and stop where the debugger stands, with its step about to run. */
+  stay(cpu: number): Promise<void> {
+    return this.travel(this.point, this.stopAs('step', `cpu${cpu} moves next`));
+  }
+
+  /** Whether, in the current run, another lane moves where `cpu` could, before its event here is over. */
+  private othersMoveFirst(cpu: number, step: MicroStep, ahead: readonly Decision[], whole: boolean): boolean {
+    if (step.cpu !== cpu) return true;
+    if (!whole) return false;
+    const steps = this.run.steps;
+    let last = step.index;
+    for (let s = step.index + 1; s < steps.length && steps[s].lane !== undefined; s++) if (steps[s].event === step.event) last = s;
+    return ahead.some((d) => d.step <= last && d.cpu !== cpu && d.ready.includes(cpu));
+  }
+
+  /** The `concurrently` block the step about to run belongs to. */
+  block(): ConcurrentlyBlock | undefined {
+    const step = this.currentStep;
+    if (step?.lane === undefined) return undefined;
+    return this.scenario.program.find((item): item is ConcurrentlyBlock => item.kind === 'concurrently' && item.range.start.line <= step.line && step.line <= item.range.end.line);
+  }
+
+  /** Why `cpu` cannot move at `step`, a step of a block. */
+  private whyNot(cpu: number, step: MicroStep): string {
+    const lane = this.lanes()?.find((l) => l.cpu === cpu);
+    const block = this.block();
+    const where = block ? `the concurrently block at line ${block.range.start.line + 1}` : 'this block';
+    if (!lane) return `cpu${cpu} has no lane of ${where} left to run`;
+    return `cpu${cpu} cannot move here: ${lane.why ?? 'it is not enabled'}; cpu${step.cpu} moves`;
+  }
+
+  /** The run from here on becomes `next`, whose first steps, up to the cursor's, are the current run's. */
+  private reschedule(next: ScheduledRun): void {
+    const position = this.trace.position;
+    this.current = { ...this.current, run: next.run, decisions: next.decisions };
+    this.line = new Timeline(next.run, this.scenario.topology.cpuCount);
+    this.trace = new TraceCursor(this.scenario, next.run.steps);
+    this.trace.seek(position);
+    this.resolver = new BreakpointResolver(this.scenario, this.line);
+    const watches = [...this.watches.values()].map((w) => this.resolver.resolve(w.spec));
+    for (const w of watches) this.watches.set(w.spec.id, w);
+    this.point = this.line.pointOfStep[position] ?? this.line.end;
+    this.emit('rescheduled', watches);
   }
 
   pause(): void {

@@ -6,7 +6,11 @@
 // Launch attributes: program, kernel, stopOnEntry, trace, stopAtEnd (default
 // true: the end of the trace is a stop, so you can step back from it), hex, cwd.
 // Custom requests: `toggleFormatting` (hex ↔ decimal), `gotoStep {step}`,
-// `traceInfo`, `picture {timeline?}` (the core map at this stop, issue 11).
+// `traceInfo`, `picture {timeline?}` (the core map at this stop, issue 11);
+// issue 12's `lanes`, `moveNext {threadId}`, `schedule`, `regressionScenario`,
+// `stepBackInto {threadId}`, `stepBackOut {threadId}`. In a `concurrently`
+// block, next / stepIn / stepOut on a cpu's thread move that cpu (runtime.ts
+// `choose`); a new schedule is announced by the custom event `scheduleChanged`.
 //
 // Every request goes through dispatchRequest: its arguments are checked
 // (requests.ts) and its target looked up before anything is answered or
@@ -35,6 +39,7 @@ import { ExpressionError, complete, dataIdOf, evaluate, parseExpression } from '
 import { type KernelName, pictureAt, timelineOf } from '../../core/src/index';
 import { readRegularFile } from './files';
 import { ARGUMENTS, type Check, type Command, RequestError, isCommand } from './requests';
+import { regressionScenario, scheduleFile } from './regression';
 import { type LaunchConfig, LaunchError, type OutputLine, Runtime, type Stop, loadLaunch } from './runtime';
 import { type Format, type VarNode, guestsScope, machineScope, stepScope, valueNode } from './variables';
 
@@ -42,6 +47,8 @@ export interface TlbscnLaunchArguments extends DebugProtocol.LaunchRequestArgume
   stopOnEntry?: boolean;
   stopAtEnd?: boolean;
   hex?: boolean;
+  /** The Failing expectation filter is on, whatever the Breakpoints pane says (the Testing view's Debug Test). */
+  stopOnFailingExpect?: boolean;
 }
 
 /** Thread 1 is the scenario's sequencer; cpu N is thread N + 2. */
@@ -140,6 +147,12 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     gotoStep: this.route(ARGUMENTS.gotoStep, this.gotoStepRequest),
     traceInfo: this.route(ARGUMENTS.traceInfo, this.traceInfoRequest),
     picture: this.route(ARGUMENTS.picture, this.pictureRequest),
+    lanes: this.route(ARGUMENTS.lanes, this.lanesRequest),
+    moveNext: this.route(ARGUMENTS.moveNext, this.moveNextRequest),
+    schedule: this.route(ARGUMENTS.schedule, this.scheduleRequest),
+    regressionScenario: this.route(ARGUMENTS.regressionScenario, this.regressionScenarioRequest),
+    stepBackInto: this.route(ARGUMENTS.stepBackInto, this.stepBackIntoRequest),
+    stepBackOut: this.route(ARGUMENTS.stepBackOut, this.stepBackOutRequest),
   };
 
   protected override dispatchRequest(request: DebugProtocol.Request): void {
@@ -226,9 +239,9 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     if (this.launchArgs) throw new RequestError('this session has launched its scenario already (restart runs it again)');
     const args = given ?? {};
     const runtime = new Runtime(loadLaunch(args, files), args.stopAtEnd !== false);
-    runtime.setWatches('exception', this.exceptionSpecs);
-    this.attach(runtime);
     this.launchArgs = args;
+    runtime.setWatches('exception', this.withForcedFilters(this.exceptionSpecs));
+    this.attach(runtime);
     this.format.hex = !!args.hex;
     // breakpoints can be verified only against a run: ask for them now
     this.sendEvent(new InitializedEvent());
@@ -244,7 +257,7 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     // the new run is made whole before the old one is dropped: a restart that fails changes nothing
     const runtime = new Runtime(loadLaunch(launch, files), launch.stopAtEnd !== false);
     const specs = this.runtime?.specs() ?? [];
-    runtime.setWatches('exception', this.exceptionSpecs);
+    runtime.setWatches('exception', this.withForcedFilters(this.exceptionSpecs, launch));
     const moved = (['line', 'function', 'data'] as const).flatMap((kind) => runtime.setWatches(kind, specs.filter((s) => s.kind === kind)));
     this.runtime?.dispose();
     this.attach(runtime);
@@ -274,6 +287,12 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     runtime.on('end', ({ failedExpectations }) => {
       this.sendEvent(new TerminatedEvent());
       this.sendEvent(new ExitedEvent(failedExpectations ? 1 : 0));
+    });
+    runtime.on('rescheduled', (watches) => {
+      // a breakpoint resolves anew against the new run: a line may run more, less or not at all
+      for (const w of watches) if (w.spec.kind !== 'exception') this.sendEvent(new BreakpointEvent('changed', this.toBreakpoint(w)));
+      // views that keep the run's timeline (the core map) ask for it again
+      this.sendEvent({ seq: 0, type: 'event', event: 'scheduleChanged', body: { schedule: runtime.schedule, steps: runtime.run.steps.length, stale: runtime.run.stale } } as DebugProtocol.Event);
     });
     const { loaded } = runtime;
     const name = path.basename(loaded.file);
@@ -353,7 +372,7 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     const known = new Set<string>(EXCEPTION_FILTERS.map((f) => f.filter));
     const specs = [...options].filter(([f]) => known.has(f)).map(([f, condition]) => this.spec('exception', f, condition ? { condition } : {}));
     // replaced only once the new filters resolved: a request that fails keeps the previous ones
-    const resolved = new Map(this.runtime?.setWatches('exception', specs).map((w) => [w.spec.target, this.toBreakpoint(w)]));
+    const resolved = new Map(this.runtime?.setWatches('exception', this.withForcedFilters(specs)).map((w) => [w.spec.target, this.toBreakpoint(w)]));
     this.exceptionSpecs = specs;
     // one answer per filter asked for, in order; a filter this adapter lacks is said so, not dropped
     response.body = {
@@ -362,6 +381,12 @@ export class TlbscnDebugSession extends LoggingDebugSession {
       ),
     };
     this.sendResponse(response);
+  }
+
+  /** The exception filters a launch turns on (stopOnFailingExpect), added to the user's. */
+  private withForcedFilters(specs: WatchSpec[], launch = this.launchArgs): WatchSpec[] {
+    if (!launch?.stopOnFailingExpect || specs.some((s) => s.target === 'expect')) return specs;
+    return [...specs, this.spec('exception', 'expect')];
   }
 
   protected override dataBreakpointInfoRequest(response: DebugProtocol.DataBreakpointInfoResponse, args: DebugProtocol.DataBreakpointInfoArguments): void {
@@ -433,15 +458,29 @@ export class TlbscnDebugSession extends LoggingDebugSession {
   }
 
   protected override nextRequest(response: DebugProtocol.NextResponse, args: DebugProtocol.NextArguments): Promise<void> {
-    return this.move(response, this.runningThread(args.threadId), (rt) => rt.next());
+    return this.move(response, this.steered(args.threadId, true), (rt) => rt.next());
   }
 
   protected override stepInRequest(response: DebugProtocol.StepInResponse, args: DebugProtocol.StepInArguments): Promise<void> {
-    return this.move(response, this.runningThread(args.threadId), (rt) => rt.stepIn());
+    return this.move(response, this.steered(args.threadId, false), (rt) => rt.stepIn());
   }
 
   protected override stepOutRequest(response: DebugProtocol.StepOutResponse, args: DebugProtocol.StepOutArguments): Promise<void> {
-    return this.move(response, this.runningThread(args.threadId), (rt) => rt.stepOut());
+    return this.move(response, this.steered(args.threadId, true), (rt) => rt.stepOut());
+  }
+
+  /**
+   * Issue 12: a step on a cpu's thread inside a `concurrently` block moves
+   * that cpu (through its current event with `whole`), the schedule changed
+   * if need be; refused, with the reason, when its lane cannot move here.
+   */
+  private steered(threadId: number, whole: boolean): Runtime {
+    const rt = this.runningThread(threadId);
+    if (threadId === SEQUENCER) return rt;
+    if (rt.isMoving) throw new RequestError('the debugger is already moving; pause first');
+    const refused = rt.choose(threadId - threadOfCpu(0), whole);
+    if (refused) throw new RequestError(refused);
+    return rt;
   }
 
   protected override stepBackRequest(response: DebugProtocol.StepBackResponse, args: DebugProtocol.StepBackArguments): Promise<void> {
@@ -487,6 +526,50 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     const point = args.targetId - 1;
     if (point < 0 || point > rt.timeline.end) throw new RequestError(`no goto target ${args.targetId} (gotoTargets gives a line's targets)`);
     return this.move(response, rt, (r) => r.goto(point));
+  }
+
+  /** The lanes of the block under way here: which can move next, and what the others wait for. */
+  private lanesRequest(response: DebugProtocol.Response): void {
+    const rt = this.running();
+    const acting = rt.currentStep?.cpu;
+    response.body = { lanes: (rt.lanes() ?? []).map((l) => ({ ...l, threadId: threadOfCpu(l.cpu), acting: l.cpu === acting })) };
+    this.sendResponse(response);
+  }
+
+  /** "Let cpuN move next": the schedule changes so that the thread's cpu takes the next micro-step; the debugger stays. */
+  private moveNextRequest(response: DebugProtocol.Response, args: { threadId: number }): Promise<void> {
+    const rt = this.runningThread(args.threadId);
+    if (args.threadId === SEQUENCER) throw new RequestError('choose a cpu\'s thread: the scenario thread is no lane');
+    if (rt.currentStep?.lane === undefined) throw new RequestError('not inside a concurrently block: here the scenario\'s order decides who moves');
+    if (rt.isMoving) throw new RequestError('the debugger is already moving; pause first');
+    const cpu = args.threadId - threadOfCpu(0);
+    const refused = rt.choose(cpu, false);
+    if (refused) throw new RequestError(refused);
+    return this.move(response, rt, (r) => r.stay(cpu));
+  }
+
+  /** The schedule being debugged, as a schedule file holds it (the `trace` launch attribute and `tlbscn run --schedule` replay it). */
+  private scheduleRequest(response: DebugProtocol.Response): void {
+    const rt = this.running();
+    response.body = scheduleFile(rt);
+    this.sendResponse(response);
+  }
+
+  /** The scenario with `expect stale` after the run's first stale access and its kernel pinned, and the schedule that reaches it. */
+  private regressionScenarioRequest(response: DebugProtocol.Response): void {
+    const rt = this.running();
+    const text = regressionScenario(rt.scenario, rt.run);
+    if (text === undefined) throw new RequestError('this schedule reads no stale entry: there is no stale access to pin');
+    response.body = { text, schedule: scheduleFile(rt) };
+    this.sendResponse(response);
+  }
+
+  private stepBackIntoRequest(response: DebugProtocol.Response, args: { threadId: number }): Promise<void> {
+    return this.move(response, this.runningThread(args.threadId), (rt) => rt.stepBack(true));
+  }
+
+  private stepBackOutRequest(response: DebugProtocol.Response, args: { threadId: number }): Promise<void> {
+    return this.move(response, this.runningThread(args.threadId), (rt) => rt.stepBackOut());
   }
 
   private toggleFormattingRequest(response: DebugProtocol.Response): void {
@@ -546,8 +629,10 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     if (rt) {
       const t = rt.scenario.topology;
       const position = rt.cursor.position;
+      const laneCpus = blockCpus(rt);
       for (let c = 0; c < t.cpuCount; c++) {
-        if (!rt.timeline.hasActed(c, position)) continue;
+        // a lane of the block under way is a thread before it first acts, so that it can be chosen to move
+        if (!rt.timeline.hasActed(c, position) && !laneCpus.has(c)) continue;
         threads.push(new Thread(threadOfCpu(c), `cpu${c} (core${t.coreOf(c)}) — ${rt.cursor.state.cpus[c].vcpu ?? 'idle'}`));
       }
     }
@@ -649,7 +734,18 @@ export class TlbscnDebugSession extends LoggingDebugSession {
 
   protected override evaluateRequest(response: DebugProtocol.EvaluateResponse, args: DebugProtocol.EvaluateArguments): void {
     const rt = this.running();
-    const value = evaluate(parseExpression(args.expression), rt.context());
+    let value;
+    try {
+      value = evaluate(parseExpression(args.expression), rt.context());
+    } catch (e) {
+      if (!(e instanceof ExpressionError)) throw e;
+      // console text, not a notification: the debug console shows a result, watch and hover the error inline
+      if (args.context === 'repl') {
+        response.body = { result: `error: ${e.message}`, variablesReference: 0 };
+        return this.sendResponse(response);
+      }
+      return this.sendErrorResponse(response, { id: 1002, format: '{_m}', variables: { _m: e.message }, showUser: false });
+    }
     const f = { hex: args.format?.hex ?? this.format.hex };
     const node = valueNode(args.expression, value, rt.cursor.state, f);
     response.body = {
@@ -688,6 +784,11 @@ function pick(b: { condition?: string; hitCondition?: string; logMessage?: strin
   if (b.hitCondition) out.hitCondition = b.hitCondition;
   if (b.logMessage !== undefined) out.logMessage = b.logMessage;
   return out;
+}
+
+/** The cpus with a lane in the block of the step about to run (none outside blocks). */
+function blockCpus(rt: Runtime): Set<number> {
+  return new Set(rt.block()?.lanes.map((l) => l.cpu.index));
 }
 
 function samePath(a: string, b: string): boolean {

@@ -1,5 +1,5 @@
 // The `tlbscn` command line (spec §6, a contract):
-//   tlbscn run FILE [--kernel V] [--json] [--trace] [--html OUT]
+//   tlbscn run FILE [--kernel V] [--schedule SCHED.json] [--json] [--trace] [--html OUT]
 //   tlbscn check FILE...
 //   tlbscn explore FILE [--kernel V|all] [--shortest] [--json] [--max-stall K] [--max-states N] [--max-time S] [--html OUT]
 //   tlbscn compare FILE... [--json]
@@ -32,6 +32,7 @@ import {
   resolveKernel,
   type RunResult,
   runJson,
+  runSchedule,
   simulate,
   type CheckResult,
   type Diagnostic,
@@ -43,7 +44,7 @@ import {
 import { exploreMatrix } from './exploreAll';
 
 const USAGE = `usage:
-  tlbscn run FILE [--kernel V] [--json] [--trace] [--html OUT]
+  tlbscn run FILE [--kernel V] [--schedule SCHED.json] [--json] [--trace] [--html OUT]
   tlbscn check FILE...
   tlbscn explore FILE [--kernel V|all] [--shortest] [--json] [--max-stall K] [--max-states N] [--max-time SECONDS] [--html OUT]
   tlbscn compare FILE... [--json]   (every kernel variant side by side)
@@ -66,6 +67,8 @@ interface Options {
   shortest?: boolean;
   /** Where to write the run as a self-contained HTML page (the core map and timeline). */
   html?: string;
+  /** run --schedule: a schedule file (`{file, kernel, schedule}`, as explore --json and the debugger write) to replay. */
+  schedule?: string;
 }
 
 function parseArgs(args: string[], allowed: string[]): Options {
@@ -98,6 +101,10 @@ function parseArgs(args: string[], allowed: string[]): Options {
       const v = args[++i];
       if (v === undefined || v === '') throw new UsageError('--html needs the path of the page to write');
       o.html = v;
+    } else if (a === '--schedule' && allowed.includes(a)) {
+      const v = args[++i];
+      if (v === undefined || v === '') throw new UsageError('--schedule needs the path of a schedule file (JSON)');
+      o.schedule = v;
     } else if (a === '--shortest' && allowed.includes(a)) o.shortest = true;
     else if (a === '--json' && allowed.includes(a)) o.json = true;
     else if (a === '--trace' && allowed.includes(a)) o.trace = true;
@@ -193,11 +200,14 @@ function single(o: Options, command: string): string {
 }
 
 function run(args: string[]): number {
-  const o = parseArgs(args, ['--kernel', '--json', '--trace', '--html']);
+  const o = parseArgs(args, ['--kernel', '--schedule', '--json', '--trace', '--html']);
   const file = single(o, 'run');
   const checked = load(file, !o.json);
   if (!checked) return 2;
-  const result = simulate(checked.scenario, o.kernel);
+  const replay = o.schedule === undefined ? undefined : readSchedule(o.schedule);
+  if (replay === null) return 2;
+  // the schedule's kernel is the one it was recorded under, unless --kernel says otherwise
+  const result = replay ? runSchedule(checked.scenario, replay.schedule, o.kernel ?? replay.kernel) : simulate(checked.scenario, o.kernel);
   if (o.html !== undefined && !writeHtml(o.html, file, checked.scenario, result)) return 2;
   if (o.json) process.stdout.write(JSON.stringify(runJson(result, file), null, 2) + '\n');
   else process.stdout.write(formatRun(file, checked.scenario, result, { trace: o.trace, style: useColour() ? ansi : plain }) + '\n');
@@ -205,6 +215,34 @@ function run(args: string[]): number {
   printDiagnostics(file, result.errors.map((e) => error(e.range, 'runtime-error', e.message)));
   if (result.errors.length) return 2;
   return result.expectations.some((e) => !e.passed) ? 1 : 0;
+}
+
+/**
+ * A schedule file: `schedule`, the cpu that moved at each point where more
+ * than one lane could, and optionally the `kernel` it was recorded under
+ * (`file` names the scenario, which the command line gives). Null after
+ * saying why it cannot be replayed.
+ */
+function readSchedule(file: string): { schedule: number[]; kernel?: KernelName } | null {
+  const text = readScenario(file);
+  if (text === undefined) return null;
+  const fail = (why: string) => {
+    process.stderr.write(escapeControls(`${file}: error: ${why}`) + '\n');
+    return null;
+  };
+  let json: { schedule?: unknown; kernel?: unknown };
+  try {
+    json = JSON.parse(text) as typeof json;
+  } catch {
+    return fail('not a schedule file (it does not parse as JSON)');
+  }
+  if (!json || typeof json !== 'object' || !Array.isArray(json.schedule) || !json.schedule.every((c) => Number.isSafeInteger(c) && c >= 0)) {
+    return fail("not a schedule file: 'schedule' must be a list of cpu numbers");
+  }
+  if (json.kernel === undefined) return { schedule: json.schedule as number[] };
+  const kernel = typeof json.kernel === 'string' ? resolveKernel(json.kernel) : undefined;
+  if (!kernel) return fail(`unknown kernel variant '${String(json.kernel)}' (${kernelList()})`);
+  return { schedule: json.schedule as number[], kernel: kernel.name };
 }
 
 function check(args: string[]): number {

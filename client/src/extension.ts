@@ -1,6 +1,6 @@
-// The tlbscn extension: wires the language client, the debugger, the commands,
-// the CodeLens, the kernel status bar item, the language status item and the
-// Testing view together.
+// The tlbscn extension: wires the language client, the debugger, the commands
+// (the debugger's schedule commands among them), the CodeLens, the kernel
+// status bar item, the language status item and the Testing view together.
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -8,6 +8,7 @@ import { registerCodeLens } from './codelens';
 import { registerCommands } from './commands';
 import { registerCoreMap } from './coreMap';
 import { registerDebugging } from './debugConfig';
+import { registerScheduleCommands } from './schedules';
 import { startLanguageClient } from './languageClient';
 import { createRunStatusItem } from './languageStatus';
 import { createKernelStatusBar } from './statusBar';
@@ -27,6 +28,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tlbscn
   registerDebugging(context);
   registerCommands(context, output);
   registerCoreMap(context);
+  registerScheduleCommands(context);
   registerCodeLens(context);
   createKernelStatusBar(context);
   createRunStatusItem(context);

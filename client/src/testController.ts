@@ -107,7 +107,7 @@ export class ScenarioTests implements vscode.Disposable {
   }
 }
 
-/** Debugs the scenario under the test's variant and waits until the user ends the session. */
+/** Debugs the scenario under the test's variant, stopping at a failing expect, and waits until the user ends the session. */
 async function debugUntilEnd(uri: vscode.Uri, test: VariantTest, token: vscode.CancellationToken): Promise<void> {
   let session: vscode.DebugSession | undefined;
   const ended = new Promise<void>((resolve) => {
@@ -124,7 +124,9 @@ async function debugUntilEnd(uri: vscode.Uri, test: VariantTest, token: vscode.C
       listeners.forEach((l) => l.dispose());
       resolve();
     };
-    void vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(uri), scenarioLaunchConfig(uri, test.kernel)).then((ok) => ok || done());
+    // a test fails at its first failing expect: stop there, whether or not the filter is on in the Breakpoints pane
+    const config = { ...scenarioLaunchConfig(uri, test.kernel), stopOnFailingExpect: test.expects };
+    void vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(uri), config).then((ok) => ok || done());
   });
   await ended;
 }

@@ -73,10 +73,10 @@ describe('expressions nested too deep', () => {
   it('are a parse error, whichever way they nest', session(async (dc) => {
     await launch(dc, { program: SEED, kernel: 'fixed', stopOnEntry: true });
     for (const expression of [deep, '!'.repeat(5000) + 'true', 'true && '.repeat(5000) + 'true', `need_tlb_flush(${'vm, '.repeat(3)}${'cpu0.'.repeat(3000)}vcpu)`]) {
-      assert.match(await refused(dc.evaluateRequest({ expression, context: 'repl' })), /^expression nested deeper than 100 levels$/);
+      assert.match(await refused(dc.evaluateRequest({ expression, context: 'watch' })), /^expression nested deeper than 100 levels$/);
     }
     assert.equal(await evaluate(dc, `${'('.repeat(90)}1${')'.repeat(90)}`), '1');
-    assert.match(await refused(dc.evaluateRequest({ expression: `0x${'f'.repeat(40)}`, context: 'repl' })), /the number at column 1 is too large/);
+    assert.match(await refused(dc.evaluateRequest({ expression: `0x${'f'.repeat(40)}`, context: 'watch' })), /the number at column 1 is too large/);
   }));
 
   it('as an exception filter condition: unverified, and restart still works (the adapter used to exit)', session(async (dc) => {

@@ -170,6 +170,37 @@ export function registerSuite(): void {
       assert.match(names.join('\n'), /^lpid = 0x1$/m);
     });
 
+    test('in the early-clear race, stepping on cpu1\'s thread moves cpu1; Save Schedule writes what the debugger replays', async () => {
+      const uri = await sample('early-clear-race.tlbscn');
+      const seen: DebugProtocol.ProtocolMessage[] = [];
+      const tracker = vscode.debug.registerDebugAdapterTrackerFactory('tlbscn', {
+        createDebugAdapterTracker: () => ({ onDidSendMessage: (m: DebugProtocol.ProtocolMessage) => void seen.push(m) }),
+      });
+      cleanups.push(async () => tracker.dispose());
+      const stops = () => seen.filter((m): m is DebugProtocol.StoppedEvent => m.type === 'event' && (m as DebugProtocol.Event).event === 'stopped');
+      const breakpoint = new vscode.SourceBreakpoint(new vscode.Location(uri, new vscode.Position(32, 0)));
+      vscode.debug.addBreakpoints([breakpoint]);
+      cleanups.push(async () => vscode.debug.removeBreakpoints([breakpoint]));
+      assert.ok(await vscode.debug.startDebugging(vscode.workspace.getWorkspaceFolder(uri), { type: 'tlbscn', request: 'launch', name: 'race', program: uri.fsPath }), 'startDebugging');
+      const session = vscode.debug.activeDebugSession!;
+      cleanups.push(() => vscode.debug.stopDebugging(session));
+      const first = await waitFor('the stop at the block', () => stops()[0]);
+      assert.equal(first.body.threadId, 4, 'cpu2 moves first in the default schedule');
+      vscode.debug.removeBreakpoints([breakpoint]);
+      // step over on cpu1's thread (thread 3): cpu1 runs its entry while cpu2 waits, and reads no stale entry
+      await session.customRequest('next', { threadId: 3 });
+      const after = await waitFor('the stop after the step', () => stops()[1]);
+      assert.equal(after.body.threadId, 3);
+      const target = vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, 'race-cpu1-first.schedule.json');
+      cleanups.push(() => vscode.workspace.fs.delete(target));
+      assert.equal((await vscode.commands.executeCommand<vscode.Uri>('tlbscn.saveSchedule', target))?.fsPath, target.fsPath);
+      const saved = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(target)));
+      assert.equal(saved.kernel, 'early-clear');
+      assert.equal(saved.stale, 0);
+      assert.equal(saved.schedule[0], 1);
+      assert.equal(saved.file, 'early-clear-race.tlbscn');
+    });
+
     test('F5 refuses a scenario with errors', async () => {
       await scratch('broken.tlbscn', `${SEED_HEAD}run vm.vcpu9 on cpu0\n`, cleanups);
       assert.equal(await vscode.debug.startDebugging(undefined, { type: 'tlbscn', request: '', name: '' }), false);
