@@ -13,8 +13,10 @@ import {
   type Schedule,
   type Scenario,
   Simulation,
+  hasWork,
   isExpectation,
   printEvent,
+  scheduleChooser,
   variantFor,
 } from '../../core/src/index';
 
@@ -81,7 +83,7 @@ export function steer(old: Schedule, from: number, cpu: number, whole: boolean):
             moved = true;
             return mine;
           }
-          // its event is over (no op pending), or it never had one here
+          // one micro-step asked for, or its event is over (no op of it pending)
           if (moved && (!whole || !(lanes.find((l) => l.cpu === cpu)?.pending.length ?? 0))) steering = false;
         }
         if (ready.length === 1) return 0;
@@ -117,19 +119,14 @@ class Seen extends Error {}
 export function lanesAt(scenario: Scenario, kernel: KernelName | undefined, schedule: Schedule, step: number): LaneChoice[] | undefined {
   const sim = new Simulation(scenario, variantFor(scenario, kernel));
   let found: LaneChoice[] | undefined;
-  let decision = 0;
-  const chooser = (): Chooser => (ready, lanes) => {
-    if (sim.steps.length === step) {
-      found = lanes.filter((l) => l.pending.length > 0 || l.events.length > 0).map((l) => {
-        const ok = ready.includes(l);
-        return ok ? { cpu: l.cpu, ready: true } : { cpu: l.cpu, ready: false, why: whyWaiting(sim, l) };
-      });
+  const follow = scheduleChooser(schedule);
+  const chooser = (): Chooser => {
+    const choose = follow();
+    return (ready, lanes) => {
+      if (sim.steps.length !== step) return choose(ready, lanes);
+      found = lanes.filter(hasWork).map((l) => (ready.includes(l) ? { cpu: l.cpu, ready: true } : { cpu: l.cpu, ready: false, why: whyWaiting(sim, l) }));
       throw new Seen();
-    }
-    if (ready.length === 1) return 0;
-    const i = ready.findIndex((l) => l.cpu === schedule[decision]);
-    decision++;
-    return Math.max(0, i);
+    };
   };
   try {
     sim.runAll(chooser);
