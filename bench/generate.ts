@@ -50,3 +50,25 @@ export function generateScenario(eventLines: number, kernel = 'fixed'): string {
   }
   return out.join('\n') + '\n';
 }
+
+/**
+ * Issue 13's worst case for the machine state's size: the largest machine
+ * (1,024 cores of 8 threads) declaring 4,000 guests of 1,024 vcpus, and no
+ * event (89 KB). The state was made for every thread of every guest (1.6 GB).
+ */
+export function manyGuestsScenario(guests = 4000): string {
+  const out = ['machine cores 1024 threads 8'];
+  for (let g = 0; g < guests; g++) out.push(`guest g${g} vcpus 1024`);
+  return out.join('\n') + '\n';
+}
+
+/**
+ * Issue 13's worst case for a recorded run: one vcpu moved between two cores
+ * `moves` times (63 KB for 3,000). Each move marks the old core, so every
+ * entry from the third on sweeps all 4,096 TLB sets: ~12 M micro-steps.
+ */
+export function sweepingMovesScenario(moves = 3000): string {
+  const out = ['machine cores 2 threads 1 tlb-sets 4096', 'guest vm vcpus 1'];
+  for (let i = 0; i < moves; i++) out.push(`run vm.vcpu0 on cpu${i % 2}`);
+  return out.join('\n') + '\n';
+}

@@ -5,6 +5,7 @@
 // loader the same code runs several times slower.
 
 import { benchAdapter } from './adapter';
+import { benchBounds } from './bounds';
 import { benchCore } from './core';
 import { benchServer } from './server';
 import { report } from './report';
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   console.log('tlbscn benchmarks', new Date().toISOString(), `node ${process.version}`);
   console.log('— core');
   await benchCore(report);
+  console.log('— worst cases of issue 13 (each in a process of its own)');
+  await benchBounds(report);
   console.log('— language server');
   await benchServer(report);
   console.log('— debug adapter');

@@ -123,10 +123,13 @@ export class Kernel {
     for (const [cpu, test] of saved) this.sweeping.set(cpu, { ...test });
   }
 
-  private readonly vcpus = new Map<string, VcpuState>();
+  /**
+   * vcpu name → its state and guest, learnt as events name vcpus: a guest
+   * may declare 1,024 vcpus on a machine of 8,192 threads, and a run uses a few.
+   */
+  private readonly vcpus = new Map<string, { vcpu: VcpuState; guest: GuestState }>();
   /** task → page → its TLB key, made once: the key is looked up on every access. */
   private readonly keys = new Map<string, Map<string, string>>();
-  private readonly guestOfVcpu = new Map<string, GuestState>();
   /** guest → vcpu index → the vcpu's name, made once: ops carry names, and a name made afresh would be hashed afresh. */
   private readonly vcpuNames = new Map<string, string[]>();
 
@@ -138,14 +141,6 @@ export class Kernel {
     readonly recording: boolean,
   ) {
     this.changes = recording ? [] : undefined;
-    for (const g of state.guests.values()) {
-      const names = g.vcpus.map((v) => vcpuName(v));
-      this.vcpuNames.set(g.name, names);
-      for (const v of g.vcpus) {
-        this.vcpus.set(names[v.index], v);
-        this.guestOfVcpu.set(names[v.index], g);
-      }
-    }
   }
 
   private keyOf(task: TaskState, page: string): string {
@@ -157,20 +152,36 @@ export class Kernel {
   }
 
   private vcpu(name: string): VcpuState {
-    return this.vcpus.get(name)!;
+    return (this.vcpus.get(name) ?? this.learn(name)).vcpu;
   }
 
   private nameOf(ref: VcpuRef): string {
-    return this.vcpuNames.get(ref.guest.text)![ref.index];
+    const guest = ref.guest.text;
+    let names = this.vcpuNames.get(guest);
+    if (!names) this.vcpuNames.set(guest, (names = []));
+    return (names[ref.index] ??= vcpuName(ref));
+  }
+
+  /**
+   * Where a vcpu name leads. Names come from events (nameOf), or from the
+   * state a resumed run starts with (a cpu's current vcpu).
+   */
+  private learn(name: string): { vcpu: VcpuState; guest: GuestState } {
+    const dot = name.lastIndexOf('.vcpu');
+    const guest = this.state.guests.get(name.slice(0, dot))!;
+    const known = { vcpu: guest.vcpu(Number(name.slice(dot + 5))), guest };
+    this.vcpus.set(name, known);
+    return known;
   }
 
   // ---- recorded mutations ----------------------------------------------------
 
   private setBit(guest: string, mask: 'needTlbFlush' | 'cpuInGuest', cpu: number, to: boolean): void {
-    const bits = this.state.guests.get(guest)![mask];
-    if (bits[cpu] === to) return;
-    this.changes?.push({ kind: 'bit', guest, mask, cpu, from: bits[cpu], to });
-    bits[cpu] = to;
+    const g = this.state.guests.get(guest)!;
+    const from = g[mask][cpu];
+    if (from === to) return;
+    this.changes?.push({ kind: 'bit', guest, mask, cpu, from, to });
+    g.setBit(mask, cpu, to);
   }
 
   private setVcpu(vcpu: string, field: 'cpu' | 'prevCpu' | 'lastCpu', to: number): void {
@@ -181,7 +192,7 @@ export class Kernel {
   }
 
   private setVcpuTask(guest: string, index: number, to: string | undefined): void {
-    const v = this.state.guests.get(guest)!.vcpus[index];
+    const v = this.state.guests.get(guest)!.vcpu(index);
     if (v.task === to) return;
     this.changes?.push({ kind: 'vcpu-task', guest, index, from: v.task, to });
     v.task = to;
@@ -289,7 +300,7 @@ export class Kernel {
   }
 
   private guestOf(vcpu: string): GuestState {
-    return this.guestOfVcpu.get(vcpu)!;
+    return (this.vcpus.get(vcpu) ?? this.learn(vcpu)).guest;
   }
 
   private domainName(cpu: number): string {
@@ -657,7 +668,7 @@ export class Kernel {
   taskCpu(task: string): number | undefined {
     const t = this.state.tasks.get(task)!;
     if (t.vcpu === undefined) return undefined;
-    const cpu = this.state.guests.get(t.guest)!.vcpus[t.vcpu].cpu;
+    const cpu = this.state.guests.get(t.guest)!.vcpu(t.vcpu).cpu;
     return cpu >= 0 ? cpu : undefined;
   }
 
@@ -705,7 +716,7 @@ export class Kernel {
     const task = this.state.tasks.get(taskName)!;
     const g = this.state.guests.get(guest)!;
     if (task.vcpu !== undefined && task.vcpu !== index) this.setVcpuTask(guest, task.vcpu, undefined);
-    const displaced = g.vcpus[index].task;
+    const displaced = g.vcpu(index).task;
     if (displaced && displaced !== taskName) this.setTaskVcpu(displaced, undefined);
     this.setVcpuTask(guest, index, taskName);
     this.setTaskVcpu(taskName, index);
@@ -713,7 +724,7 @@ export class Kernel {
       this.changes?.push({ kind: 'history', task: taskName, vcpu: index });
       task.vcpuHistory.push(index);
     }
-    const cpu = g.vcpus[index].cpu;
+    const cpu = g.vcpu(index).cpu;
     if (cpu >= 0 && this.state.cpus[cpu].inGuest) this.setCpu(cpu, 'pidr', task.pid);
     if (!this.recording) return this.said('');
     return this.said(
@@ -818,7 +829,7 @@ export class Kernel {
     const task = this.state.tasks.get(taskName)!;
     const g = this.state.guests.get(task.guest)!;
     const t = this.state.topology;
-    if (g.vcpus.length === 1) {
+    if (g.vcpuCount === 1) {
       const result = this.invalidate(taskName, page, cpu, 'tlbiel', 'host');
       for (let c = 0; c < t.cpuCount; c++) this.setBit(g.name, 'needTlbFlush', c, true);
       const keep = representative(t, cpu, this.variant.hostTlbielKeeps);
@@ -829,7 +840,7 @@ export class Kernel {
     }
     const result = this.invalidate(taskName, page, cpu, 'tlbie', 'host');
     this.setPte(taskName, page, { changedLine: line, invalidation: 'host tlbie on every TLB' });
-    if (this.recording) result.text = `${taskName}: H_REMOVE ${page}; global_invalidates: ${g.vcpus.length} vcpus → ${result.text}`;
+    if (this.recording) result.text = `${taskName}: H_REMOVE ${page}; global_invalidates: ${g.vcpuCount} vcpus → ${result.text}`;
     return result;
   }
 }

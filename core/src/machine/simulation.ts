@@ -12,7 +12,7 @@
 // measures each schedule's stall (spec §0.4): how long a lane sat in its
 // interrupts-off entry path while other lanes moved.
 
-import type { ConcurrentlyBlock, Expectation, KernelName, Outcome, SimpleEvent } from '../language/ast';
+import type { ConcurrentlyBlock, Expectation, KernelName, Outcome, Range, SimpleEvent } from '../language/ast';
 import { isExpectation, vcpuName } from '../language/ast';
 import { printEvent } from '../language/printer';
 import type { ProgramItem, Scenario } from '../language/checker';
@@ -116,6 +116,8 @@ export class Simulation {
   stallLimit: number | undefined;
   /** Micro-steps executed so far (recorded or not). */
   private stepCount = 0;
+  /** A recorded run reached its bound (options.maxRecordedSteps): nothing more runs. */
+  private stopped = false;
   /** The steps explanations read (kept in both modes; see NotableSteps). */
   notable: NotableSteps;
 
@@ -125,11 +127,13 @@ export class Simulation {
    * the accesses only the stale ones; for the explorer and for diagnostics as
    * you type. `explain: false` also skips explaining stale accesses (the
    * explorer's search, which replays what it finds with a full record).
+   * A recorded run stops with a runtime error after `maxRecordedSteps`
+   * micro-steps (default MAX_RECORDED_STEPS).
    */
   constructor(
     readonly scenario: Scenario,
     readonly variant: KernelVariant,
-    readonly options: { record?: boolean; explain?: boolean } = {},
+    readonly options: { record?: boolean; explain?: boolean; maxRecordedSteps?: number } = {},
     readonly state: MachineState = initialState(scenario),
   ) {
     this.kernel = new Kernel(state, variant, scenario, options.record !== false);
@@ -217,6 +221,7 @@ export class Simulation {
   }
 
   runItem(item: ProgramItem, chooser: () => Chooser): void {
+    if (this.stopped) return;
     if (item.kind === 'concurrently') {
       const lanes = this.startBlock(item);
       const choose = chooser();
@@ -235,6 +240,7 @@ export class Simulation {
           break;
         }
         this.moveLane(ready, lanes, ready[choose(ready, lanes)]);
+        if (this.stopped) break;
       }
     } else if (isExpectation(item)) {
       this.checkExpectation(item);
@@ -244,6 +250,10 @@ export class Simulation {
       const event = this.eventCount++;
       const stack = this.expand(item, this.stack).reverse();
       while (stack.length) {
+        if (this.atBound(item.line, item.range)) {
+          stack.length = 0;
+          break;
+        }
         const op = stack.pop()!;
         const outcome = this.execute(op, event, undefined);
         if (outcome.abort) stack.length = 0;
@@ -369,7 +379,7 @@ export class Simulation {
   }
 
   private inGuestMode(guest: string, index: number): boolean {
-    const cpu = this.state.guests.get(guest)!.vcpus[index].cpu;
+    const cpu = this.state.guests.get(guest)!.vcpu(index).cpu;
     return cpu >= 0 && this.state.cpus[cpu].inGuest;
   }
 
@@ -389,6 +399,8 @@ export class Simulation {
   private stepLane(lanes: LaneState[], lane: LaneState): void {
     this.settle(lane, true);
     if (lane.pending.length === 0) return;
+    const top = lane.pending[lane.pending.length - 1];
+    if (this.atBound(top.line, rangeOf(top))) return;
     const op = lane.pending.pop()!;
     const outcome = this.execute(op, this.laneEvent(lane), lane.index);
     if (outcome.abort) lane.pending.length = 0;
@@ -445,7 +457,7 @@ export class Simulation {
   }
 
   private vcpuCpu(guest: string, index: number): number {
-    return this.state.guests.get(guest)?.vcpus[index]?.cpu ?? -1;
+    return this.state.guests.get(guest)?.vcpu(index).cpu ?? -1;
   }
 
   private execute(op: Op, event: number, lane: number | undefined) {
@@ -479,11 +491,25 @@ export class Simulation {
       if (access) step.access = access;
       this.steps.push(step);
     }
-    if (outcome.error) {
-      const e = op.op === 'event' ? op.event : undefined;
-      this.errors.push({ line: op.line, range: e?.range ?? { start: { line: op.line, character: 0 }, end: { line: op.line, character: 0 } }, message: outcome.error, afterStep: index });
-    }
+    if (outcome.error) this.errors.push({ line: op.line, range: rangeOf(op), message: outcome.error, afterStep: index });
     return outcome;
+  }
+
+  /**
+   * Whether a recorded run has reached its bound, stopping it (with a runtime
+   * error at the event whose step would pass it) if so. Every recorded step is
+   * kept, with its text, stack and changes, for the debugger's time travel: a
+   * valid scenario of a few thousand lines can ask for tens of millions
+   * (each entry after a move sweeps up to 4,096 TLB sets), beyond any heap.
+   */
+  private atBound(line: number, range: Range): boolean {
+    if (this.stopped) return true;
+    const bound = this.options.maxRecordedSteps ?? MAX_RECORDED_STEPS;
+    if (!this.recording || this.stepCount < bound) return false;
+    const message = `the run stopped after ${bound} recorded micro-steps: a recorded run keeps every step for stepping back, and more would exhaust memory (outcomes-only runs have no such bound)`;
+    this.errors.push({ line, range, message, afterStep: this.stepCount - 1 });
+    this.stopped = true;
+    return true;
   }
 
   private checkExpectation(e: Expectation): void {
@@ -522,9 +548,21 @@ export class Simulation {
 }
 
 const NO_CHANGES: Change[] = [];
+/**
+ * The default bound of a recorded run (see Simulation.atBound). A recorded
+ * step takes ~600 bytes (a sweep step's text, stack and flush record): 2 M
+ * steps are ~1.2 GB, within the 2 GB heap Node gives itself on an 8 GB
+ * machine; 5 M took 3 GB and a minute. The 100k-line benchmark is 0.5 M.
+ */
+export const MAX_RECORDED_STEPS = 2_000_000;
 /** Far beyond any block a person writes (each lane's entry sweeps at most 4096 sets). */
 const MAX_BLOCK_STEPS = 1_000_000;
 const NO_FRAMES: Frame[] = [];
+
+/** The range a runtime error of an op points at: its event's, or the start of its line. */
+function rangeOf(op: Op): Range {
+  return op.op === 'event' ? op.event.range : { start: { line: op.line, character: 0 }, end: { line: op.line, character: 0 } };
+}
 
 /** Pushes `ops` on a stack whose top is the next op to run, so that they run in their order. */
 function pushInOrder(stack: Op[], ops: readonly Op[]): void {
@@ -566,6 +604,6 @@ function nextEvent(lane: LaneState): Exclude<LaneState['events'][number], Expect
 }
 
 /** Runs a checked, error-free scenario under a variant (the file's, or `override`). */
-export function simulate(scenario: Scenario, override?: KernelName, options: { record?: boolean } = {}): RunResult {
+export function simulate(scenario: Scenario, override?: KernelName, options: { record?: boolean; maxRecordedSteps?: number } = {}): RunResult {
   return new Simulation(scenario, variantFor(scenario, override), options).runAll();
 }

@@ -60,15 +60,69 @@ export interface CpuState {
   pidr: number;
 }
 
-export interface GuestState {
-  name: string;
-  lpid: number;
-  mmu: Mmu;
-  /** kvm->arch.need_tlb_flush, one flag per host thread. */
-  needTlbFlush: boolean[];
-  /** kvm->arch.cpu_in_guest. */
-  cpuInGuest: boolean[];
-  vcpus: VcpuState[];
+/**
+ * One guest's kvm->arch fields and vcpus. A machine of 8,192 threads may
+ * declare 4,000 guests of 1,024 vcpus and run a few of them, so what a guest
+ * holds grows with what the run does with it: its flag arrays are shared
+ * until first written, its vcpus made when first looked up.
+ */
+export class GuestState {
+  /**
+   * kvm->arch.need_tlb_flush, one flag per host thread. Read-only here:
+   * written through setBit, which copies the shared all-clear array first.
+   */
+  needTlbFlush: readonly boolean[];
+  /** kvm->arch.cpu_in_guest, written like needTlbFlush. */
+  cpuInGuest: readonly boolean[];
+  /**
+   * The vcpus made so far, at their index (holes for the others): lookups,
+   * time travel and copies touch only these. An array, not a Map: every guest
+   * event looks its task's vcpu up.
+   */
+  private readonly made: VcpuState[];
+  /** Every vcpu, once a reader has asked for them all (`vcpus`). */
+  private all: VcpuState[] | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly lpid: number,
+    readonly mmu: Mmu,
+    /** How many vcpus it declares. */
+    readonly vcpuCount: number,
+    /** An all-clear array of one flag per host thread, shared by every guest until it writes one (never written). */
+    readonly clear: readonly boolean[],
+    made: VcpuState[] = [],
+  ) {
+    this.needTlbFlush = clear;
+    this.cpuInGuest = clear;
+    this.made = made;
+  }
+
+  /** Vcpu `index`, made as it is before it first runs (not running, no prev_cpu) when first asked for. */
+  vcpu(index: number): VcpuState {
+    return (this.made[index] ??= { guest: this.name, index, cpu: -1, prevCpu: -1, lastCpu: -1 });
+  }
+
+  /** Every declared vcpu, in index order: for views that list them all (the debugger, plainState). */
+  get vcpus(): readonly VcpuState[] {
+    if (!this.all) this.all = Array.from({ length: this.vcpuCount }, (_, i) => this.vcpu(i));
+    return this.all;
+  }
+
+  setBit(mask: 'needTlbFlush' | 'cpuInGuest', cpu: number, to: boolean): void {
+    let bits = this[mask];
+    if (bits === this.clear) this[mask] = bits = [...bits];
+    (bits as boolean[])[cpu] = to;
+  }
+
+  /** A copy that shares nothing mutable with this one (the all-clear array is never written). */
+  copy(): GuestState {
+    // map() keeps the holes, and visits only the vcpus made
+    const g = new GuestState(this.name, this.lpid, this.mmu, this.vcpuCount, this.clear, this.made.map((v) => ({ ...v })));
+    g.needTlbFlush = this.needTlbFlush === this.clear ? this.clear : [...this.needTlbFlush];
+    g.cpuInGuest = this.cpuInGuest === this.clear ? this.clear : [...this.cpuInGuest];
+    return g;
+  }
 }
 
 export interface PageState {
@@ -130,16 +184,10 @@ export function tlbKey(lpid: number, pid: number, page: string): string {
 export function initialState(scenario: Scenario): MachineState {
   const topology = scenario.topology;
   const guests = new Map<string, GuestState>();
-  for (const g of scenario.guests.values()) {
-    guests.set(g.name, {
-      name: g.name,
-      lpid: g.lpid,
-      mmu: g.mmu,
-      needTlbFlush: new Array<boolean>(topology.cpuCount).fill(false),
-      cpuInGuest: new Array<boolean>(topology.cpuCount).fill(false),
-      vcpus: Array.from({ length: g.vcpus }, (_, index) => ({ guest: g.name, index, cpu: -1, prevCpu: -1, lastCpu: -1 })),
-    });
-  }
+  // cpu_in_guest is clear until a thread enters: one all-clear array serves every guest until it writes
+  // (typed read-only, not frozen: a frozen array's elements differ in kind from its copies', and every entry reads them)
+  const clear: readonly boolean[] = Array.from({ length: topology.cpuCount }, () => false);
+  for (const g of scenario.guests.values()) guests.set(g.name, new GuestState(g.name, g.lpid, g.mmu, g.vcpus, clear));
   let frame = 1;
   const tasks = new Map<string, TaskState>();
   for (const t of scenario.tasks.values()) {
@@ -161,7 +209,7 @@ function set(state: MachineState, c: Change, forward: boolean): void {
   const pick = <T>(from: T, to: T): T => (forward ? to : from);
   switch (c.kind) {
     case 'bit':
-      state.guests.get(c.guest)![c.mask][c.cpu] = pick(c.from, c.to);
+      state.guests.get(c.guest)!.setBit(c.mask, c.cpu, pick(c.from, c.to));
       return;
     case 'tlb-insert':
     case 'tlb-remove': {
@@ -172,10 +220,10 @@ function set(state: MachineState, c: Change, forward: boolean): void {
       return;
     }
     case 'vcpu':
-      state.guests.get(c.guest)!.vcpus[c.index][c.field] = pick(c.from, c.to);
+      state.guests.get(c.guest)!.vcpu(c.index)[c.field] = pick(c.from, c.to);
       return;
     case 'vcpu-task':
-      state.guests.get(c.guest)!.vcpus[c.index].task = pick(c.from, c.to);
+      state.guests.get(c.guest)!.vcpu(c.index).task = pick(c.from, c.to);
       return;
     case 'cpu':
       state.cpus[c.cpu][c.field] = pick(c.from, c.to);
@@ -229,7 +277,9 @@ export function plainState(state: MachineState) {
     })),
     cpus: state.cpus.map((c) => ({ ...c })),
     guests: [...state.guests.values()].map((g) => ({
-      ...g,
+      name: g.name,
+      lpid: g.lpid,
+      mmu: g.mmu,
       needTlbFlush: [...g.needTlbFlush],
       cpuInGuest: [...g.cpuInGuest],
       vcpus: g.vcpus.map((v) => ({ ...v })),
@@ -249,9 +299,7 @@ export function plainState(state: MachineState) {
  */
 export function cloneState(state: MachineState): MachineState {
   const guests = new Map<string, GuestState>();
-  for (const [name, g] of state.guests) {
-    guests.set(name, { ...g, needTlbFlush: [...g.needTlbFlush], cpuInGuest: [...g.cpuInGuest], vcpus: g.vcpus.map((v) => ({ ...v })) });
-  }
+  for (const [name, g] of state.guests) guests.set(name, g.copy());
   const tasks = new Map<string, TaskState>();
   for (const [name, t] of state.tasks) tasks.set(name, { ...t, pages: new Map(t.pages), vcpuHistory: [...t.vcpuHistory] });
   return {
