@@ -7,6 +7,7 @@
 import { benchAdapter } from './adapter';
 import { benchBounds } from './bounds';
 import { benchCore } from './core';
+import { benchExplorer } from './explorer';
 import { benchServer } from './server';
 import { report } from './report';
 
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   console.log('tlbscn benchmarks', new Date().toISOString(), `node ${process.version}`);
   console.log('— core');
   await benchCore(report);
+  console.log('— explorer (issue 10): generated races of the lost-update shape');
+  benchExplorer(report);
   console.log('— worst cases of issue 13 (each in a process of its own)');
   await benchBounds(report);
   console.log('— language server');

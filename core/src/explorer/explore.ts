@@ -164,6 +164,8 @@ function searchSchedules(
   sim.stallLimit = o.bound;
   /** The cpu that moved at each step where more than one lane could (scheduleChooser's format). */
   const path: number[] = [];
+  /** Steps taken without branching, for the clock. */
+  let forced = 0;
   const stack: Branch[] = [];
 
   /**
@@ -209,11 +211,13 @@ function searchSchedules(
       if (only < 0) return { ready };
       if (ready.length > 1) path.push(ready[only].cpu);
       sim.moveLane(ready, lanes, ready[only]);
+      // a long stretch without branching (a sweep of thousands of sets) still honours the time bound
+      if (++forced % CLOCK_EVERY === 0 && Date.now() >= o.deadline) return 'late';
     }
   };
 
   /** Handles where a run got to: a leaf, or a new branching point pushed on the stack. */
-  const reached = (at: Position, result: Leaf | { ready: LaneState[] }): 'stale' | 'limit' | undefined => {
+  const reached = (at: Position, result: Leaf | { ready: LaneState[] }): 'stale' | 'late' | 'limit' | undefined => {
     if (typeof result === 'string') {
       r.schedules++;
       if (result === 'stale' && o.shortest) {
@@ -222,7 +226,7 @@ function searchSchedules(
         bestPath = path.slice();
         return undefined;
       }
-      if (result === 'stale') return 'stale';
+      if (result === 'stale' || result === 'late') return result;
       if (result === 'error') r.firstError ??= sim.errors[0];
       if (result === 'end') r.completed++;
       return undefined;
@@ -285,9 +289,13 @@ function searchSchedules(
     }
   }
   r.states = seen.size;
-  if (bestPath) return verdict === 'limit' ? { ...r, found: bestPath, stoppedBy: 'states' } : { ...r, found: bestPath };
+  if (bestPath) {
+    const stoppedBy = verdict === 'limit' ? 'states' : verdict === 'late' ? 'time' : undefined;
+    return { ...r, found: bestPath, ...(stoppedBy ? { stoppedBy } : {}) };
+  }
   if (verdict === 'stale') return { ...r, found: path.slice() };
   if (verdict === 'limit') return { ...r, stoppedBy: 'states' };
+  if (verdict === 'late') return { ...r, stoppedBy: 'time' };
   return r;
 }
 
@@ -334,8 +342,8 @@ interface Position {
   lanes: LaneState[] | undefined;
 }
 
-/** How a schedule ended: a stale access, the end, a runtime error, or a stall past the bound. */
-type Leaf = 'stale' | 'end' | 'error' | 'pruned';
+/** How a schedule ended: a stale access, the end, a runtime error, a stall past the bound, or the time bound. */
+type Leaf = 'stale' | 'end' | 'error' | 'pruned' | 'late';
 
 /** A branching point of the search: what to restore, and which lane to try next. */
 interface Branch {

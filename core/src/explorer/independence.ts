@@ -79,7 +79,14 @@ function futureTouches(lane: LaneState, state: MachineState, variant: KernelVari
     if (op.op === 'hv_entry') touches.push(['tlb', state.topology.tlbDomainOf(op.cpu), ANY]);
     return true;
   };
-  for (const op of lane.pending) if (!add(op)) return EVERYTHING;
+  // a sweep in progress is thousands of flush_set ops (tlb-sets up to 4096): one touch stands for them all
+  let sweeping = false;
+  for (const op of lane.pending) {
+    if (op.op === 'flush_set') {
+      if (!sweeping) touches.push(['tlb', state.topology.tlbDomainOf(op.cpu), ANY]);
+      sweeping = true;
+    } else if (!add(op)) return EVERYTHING;
+  }
   for (const e of lane.events) {
     if (e.kind === 'reentry') {
       for (const op of e.ops) if (!add(op)) return EVERYTHING;
