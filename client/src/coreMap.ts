@@ -39,6 +39,11 @@ class CoreMap {
     this.panel = panel;
   }
 
+  /** The page's timeline of `session` is out of date: the next refresh sends a new one. */
+  forget(session: vscode.DebugSession): void {
+    if (this.shown === session) this.shown = undefined;
+  }
+
   /** Redraws for a session: with its timeline when the page does not hold it yet. */
   async refresh(session: vscode.DebugSession | undefined = tlbscnSession()): Promise<void> {
     const panel = this.panel;
@@ -118,7 +123,10 @@ export function registerCoreMap(context: vscode.ExtensionContext): void {
     vscode.debug.registerDebugAdapterTrackerFactory('tlbscn', {
       createDebugAdapterTracker: (session) => ({
         onDidSendMessage: (m: { type?: string; event?: string }) => {
-          if (m.type === 'event' && m.event === 'stopped') void map.refresh(session);
+          if (m.type !== 'event') return;
+          // a new schedule (a lane chosen to move next) is a new run: its timeline is fetched again
+          if (m.event === 'scheduleChanged') map.forget(session);
+          if (m.event === 'stopped') void map.refresh(session);
         },
       }),
     }),
