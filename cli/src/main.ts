@@ -3,6 +3,7 @@
 //   tlbscn check FILE...
 //   tlbscn explore FILE [--kernel V|all] [--shortest] [--json] [--max-stall K] [--max-states N] [--max-time S] [--html OUT]
 //   tlbscn compare FILE... [--json]
+//   tlbscn export --promela FILE [--kernel V]
 //   tlbscn lsp --stdio | --node-ipc
 //   tlbscn dap
 // Exit codes: 0 every expectation holds (explore: no stale schedule),
@@ -21,6 +22,8 @@ import {
   error,
   escapeControls,
   explore,
+  exportPromela,
+  PromelaExportError,
   describeStall,
   exploreJson,
   kernelList,
@@ -48,6 +51,7 @@ const USAGE = `usage:
   tlbscn check FILE...
   tlbscn explore FILE [--kernel V|all] [--shortest] [--json] [--max-stall K] [--max-states N] [--max-time SECONDS] [--html OUT]
   tlbscn compare FILE... [--json]   (every kernel variant side by side)
+  tlbscn export --promela FILE [--kernel V]   (a Promela model for Spin, on stdout)
   tlbscn lsp --stdio
   tlbscn dap`;
 
@@ -357,6 +361,23 @@ function compare(args: string[]): number {
   return status;
 }
 
+/** The scenario as a Promela model (core/src/export/promela.ts), for Spin's multi-core and swarm searches. */
+function exportCommand(args: string[]): number {
+  if (!args.includes('--promela')) throw new UsageError("'export' needs a format: --promela");
+  const o = parseArgs(args.filter((a) => a !== '--promela'), ['--kernel']);
+  const file = single(o, 'export');
+  const checked = load(file, false);
+  if (!checked) return 2;
+  try {
+    process.stdout.write(exportPromela(checked.scenario, o.kernel));
+  } catch (e) {
+    if (!(e instanceof PromelaExportError)) throw e;
+    process.stderr.write(`${file}: ${e.message}\n`);
+    return 2;
+  }
+  return 0;
+}
+
 function useColour(): boolean {
   return !!process.stdout.isTTY && !process.env.NO_COLOR;
 }
@@ -379,6 +400,8 @@ export function main(argv: string[]): number | undefined {
         return exploreCommand(rest);
       case 'compare':
         return compare(rest);
+      case 'export':
+        return exportCommand(rest);
       case 'lsp':
         if (!rest.includes('--stdio') && !rest.some((a) => a.startsWith('--node-ipc') || a.startsWith('--socket') || a.startsWith('--pipe'))) {
           process.argv.push('--stdio');

@@ -18,5 +18,6 @@ export * from './machine/simulation';
 export * from './machine/cursor';
 export * from './explorer/explore';
 export * from './explorer/pinpoint';
+export * from './export/promela';
 export * from './report';
 export * from './picture/index';
