@@ -3,8 +3,37 @@
 // with 3 to 5 lanes: one thread sweeping core0 for an earlier request, one
 // vcpu filling core0 and leaving it, and more threads of core0 entering.
 
-import { analyze, explore, type KernelName } from '../core/src/index';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type KernelName, type Scenario, analyze, explore, exportPromela } from '../core/src/index';
 import type { Report } from './report';
+
+/**
+ * Spin on the same scenario, exported (`tlbscn export --promela`): compile
+ * time apart, then pan's time to verdict and states stored. Undefined where
+ * spin or a C compiler is missing.
+ */
+function spinOn(scenario: Scenario, kernel: KernelName): { compileMs: number; ms: number; states: number; stale: boolean } | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'tlbscn-bench-spin-'));
+  try {
+    writeFileSync(join(dir, 'model.pml'), exportPromela(scenario, kernel));
+    const t0 = process.hrtime.bigint();
+    if (spawnSync('spin', ['-a', 'model.pml'], { cwd: dir }).status !== 0) return undefined;
+    if (spawnSync('cc', ['-w', '-O2', '-DSAFETY', '-o', 'pan', 'pan.c'], { cwd: dir }).status !== 0) return undefined;
+    const t1 = process.hrtime.bigint();
+    // -E: invalid end states (the model's runtime errors) are not the property
+    const pan = spawnSync('./pan', ['-E', '-m1000000', '-w20'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const t2 = process.hrtime.bigint();
+    const states = Number(/([\d.e+]+) states, stored/.exec(pan.stdout)?.[1]);
+    return { compileMs: Number(t1 - t0) / 1e6, ms: Number(t2 - t1) / 1e6, states, stale: Number(/errors: (\d+)/.exec(pan.stdout)?.[1]) > 0 };
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 /** The lost-update race with `lanes` lanes (3: the sample's; each more: one more thread of core0 entering). */
 export function lostUpdateShape(lanes: number, sets = 4): string {
@@ -71,5 +100,13 @@ export function benchExplorer(report: Report): void {
     report(`explorer, lost-update shape, ${lanes} lanes, ${kernel}: time to verdict (${verdict})`, ms, 'ms');
     report(`  states stored (first search), schedules over every search`, r.states, `states, ${r.schedules} schedules`);
     if (r.states > 0) report(`  heap growth per stored state (approx.)`, heap / r.states, 'B/state');
+    // with a stale schedule the explorer's time includes proving its least stall, which pan does not do
+    const spin = spinOn(scenario, kernel);
+    if (!spin) {
+      report('  spin: not installed (apt-get install spin) or failed', 0, '');
+      continue;
+    }
+    report(`  spin on the exported model: ${spin.stale ? 'stale' : 'none'}${spin.stale === !!r.counterexample ? ', agrees' : ', DISAGREES'} (compile ${spin.compileMs.toFixed(0)} ms apart)`, spin.ms, 'ms');
+    report(`  spin states stored; explorer/spin time`, spin.states, `states; ${(ms / spin.ms).toFixed(1)}×`);
   }
 }
