@@ -483,12 +483,19 @@ export class Kernel {
       const away = this.variant.migrateAwayIpi ? `, do_migrate_away_vcpu on cpu${prev}` : '';
       return this.said(this.recording ? `${prepareCall(op)}: cpu${prev} → cpu${op.cpu}, same core: prev_cpu := ${op.cpu}, no flush${away}` : '', follow);
     }
-    const bits = markedBits(t, this.variant, prev);
+    const bits = this.marksFor(prev);
     move.markedBit = bits[0];
     move.markedBits = bits;
     follow.push({ op: 'radix_flush_cpu', vcpu: op.vcpu, prevCpu: prev, cpu: op.cpu, line: op.line, frames: this.callee(op.frames, op.line, 'radix_flush_cpu', 'radix_flush_cpu') });
     return this.said(this.recording ? `${prepareCall(op)}: cpu${prev} → cpu${op.cpu}, another core: radix_flush_cpu(cpu${prev}); prev_cpu := ${op.cpu}` : '', follow);
   }
+
+  /** The bits radix_flush_cpu sets for a move away from `prevCpu`, made once per cpu (every move would otherwise make a list). */
+  private marksFor(prevCpu: number): readonly number[] {
+    return (this.marks[prevCpu] ??= markedBits(this.state.topology, this.variant, prevCpu));
+  }
+
+  private readonly marks: (readonly number[])[] = [];
 
   /** v5.17's waiting cross-call to the cpu a vcpu leaves (do_migrate_away_vcpu: tlbsync/ptesync there). */
   private migrateAway(op: { vcpu: string; cpu: number; line: number; frames: Frame[] }, prev: number): Op {
@@ -504,7 +511,7 @@ export class Kernel {
   private radixFlushCpu(op: Extract<Op, { op: 'radix_flush_cpu' }>): StepOutcome {
     const g = this.guestOf(op.vcpu);
     const t = this.state.topology;
-    const bits = markedBits(t, this.variant, op.prevCpu);
+    const bits = this.marksFor(op.prevCpu);
     for (const bit of bits) this.setBit(g.name, 'needTlbFlush', bit, true);
     const targets: number[] = [];
     const follow = this.follows();
