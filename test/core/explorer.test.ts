@@ -163,3 +163,20 @@ test('race pinpointing: the nearest safe schedule replays without a stale access
     assert.deepEqual(race.safeSchedule.slice(0, race.decision), r.counterexample!.schedule.slice(0, race.decision));
   }
 });
+
+test('a schedule prefix: the search runs from where those choices lead; the safe side of the race has no stale schedule left', () => {
+  const { scenario } = analyze(read('early-clear-race.tlbscn'));
+  const whole = explore(scenario, 'early-clear');
+  const race = whole.counterexample!.race!;
+  for (let k = 0; k <= race.decision; k++) {
+    const prefix = whole.counterexample!.schedule.slice(0, k);
+    const r = explore(scenario, 'early-clear', { prefix });
+    assert.deepEqual(r.counterexample?.schedule.slice(0, k), prefix, `prefix of ${k}`);
+    assert.equal(r.counterexample?.run.stall.steps, 1);
+  }
+  // once the safe lane has gone first at the race's decision, nothing is stale any more: an exhaustive "none"
+  const past = explore(scenario, 'early-clear', { prefix: race.safeSchedule.slice(0, race.decision + 1) });
+  assert.equal(past.counterexample, undefined);
+  assert.equal(past.truncated, false);
+  assert.throws(() => explore(scenario, 'early-clear', { prefix: [7] }), /choice 1, cpu7, is no lane ready there/);
+});

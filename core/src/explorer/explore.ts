@@ -86,6 +86,15 @@ export interface ExploreOptions {
    * its stall is reported as it is, not minimised.
    */
   shortest?: boolean;
+  /**
+   * Only schedules that start with these choices: the cpu taken at each of
+   * the first decisions, as a Schedule gives them. The debugger's "does a
+   * stale schedule exist from here?" passes the decisions made up to its
+   * cursor, so the search runs from that state and every schedule found
+   * replays the same run up to there. Each choice must be a lane ready at its
+   * decision (a schedule recorded from a run of this scenario is).
+   */
+  prefix?: Schedule;
 }
 
 interface SearchResult {
@@ -100,11 +109,11 @@ interface SearchResult {
 
 export function explore(scenario: Scenario, override?: KernelName, options: ExploreOptions = {}): ExploreResult {
   const variant = variantFor(scenario, override);
-  const { limit = 1_000_000, maxTime, maxStall, onProgress, reduce = true, shortest = false } = options;
+  const { limit = 1_000_000, maxTime, maxStall, onProgress, reduce = true, shortest = false, prefix = [] } = options;
   const deadline = maxTime === undefined ? Infinity : Date.now() + maxTime;
   const search = (bound: number | undefined, progress?: ExploreProgress, fewest = false) =>
     // the reduction may take a step before the access that a shorter schedule takes after it: not with --shortest
-    searchSchedules(scenario, override, { limit, deadline, bound, reduce: reduce && !fewest, onProgress: progress, shortest: fewest });
+    searchSchedules(scenario, override, { limit, deadline, bound, reduce: reduce && !fewest, onProgress: progress, shortest: fewest, prefix });
   const first = search(maxStall, onProgress, shortest);
   const result: ExploreResult = { kernel: variant.name, schedules: first.schedules, states: first.states, truncated: false, maxStall: maxStall ?? null };
   if (!first.found) {
@@ -147,7 +156,7 @@ function withRace(scenario: Scenario, schedule: Schedule, override: KernelName |
 function searchSchedules(
   scenario: Scenario,
   override: KernelName | undefined,
-  o: { limit: number; deadline: number; bound: number | undefined; reduce: boolean; onProgress?: ExploreProgress; shortest: boolean },
+  o: { limit: number; deadline: number; bound: number | undefined; reduce: boolean; onProgress?: ExploreProgress; shortest: boolean; prefix: Schedule },
 ): SearchResult {
   const variant = variantFor(scenario, override);
   const program = scenario.program;
@@ -203,6 +212,11 @@ function searchSchedules(
         return 'error';
       }
       let only = ready.length === 1 ? 0 : -1;
+      // a decision the prefix makes: taken as it says, before the reduction could pick another lane
+      if (only < 0 && path.length < o.prefix.length) {
+        only = ready.findIndex((l) => l.cpu === o.prefix[path.length]);
+        if (only < 0) throw new RangeError(`the schedule prefix's choice ${path.length + 1}, cpu${o.prefix[path.length]}, is no lane ready there`);
+      }
       // a step no other lane can interfere with: taken now, without branching (recorded, for replay)
       if (only < 0 && o.reduce) {
         only = independentLane(ready, lanes, sim.state, variant);
