@@ -1,13 +1,14 @@
-// Issue 13's worst cases, each run by `tlbscn run` in a process of its own,
-// so that its time and peak memory are its own: 4,000 declared guests on the
-// largest machine, and a recorded run that reaches its bound of micro-steps.
+// Issue 13's worst cases, each run by the CLI in a process of its own, so
+// that its time and peak memory are its own: 4,000 declared guests on the
+// largest machine, the checker's did-you-means for 4,000 undeclared tasks,
+// and a recorded run that reaches its bound of micro-steps.
 
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MAX_RECORDED_STEPS, analyze, simulate } from '../core/src/index';
-import { manyGuestsScenario, sweepingMovesScenario } from './generate';
+import { manyGuestsScenario, sweepingMovesScenario, undeclaredTasksScenario } from './generate';
 import { type Report, repoRoot } from './report';
 
 /** Loaded before the CLI: on exit, its peak RSS and CPU time, on stderr. */
@@ -25,9 +26,9 @@ interface CliRun {
   peakMiB: number;
 }
 
-function runCli(preload: string, file: string): CliRun {
+function runCli(preload: string, file: string, command: 'run' | 'check' = 'run'): CliRun {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--require', preload, path.join(repoRoot(), 'bin', 'tlbscn.js'), 'run', file], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(process.execPath, ['--require', preload, path.join(repoRoot(), 'bin', 'tlbscn.js'), command, file], { encoding: 'utf8', maxBuffer: 1 << 30 });
   const wallMs = performance.now() - t0;
   const peak = /@peak (.*)/.exec(r.stderr);
   if (!peak) throw new Error(`tlbscn run ${file} ended without its figures (status ${r.status}, signal ${r.signal}): ${r.stderr.slice(-500)}`);
@@ -48,6 +49,14 @@ export async function benchBounds(report: Report): Promise<void> {
     report('tlbscn run, 4,000 guests × 1,024 vcpus on 8,192 cpus: time', g.wallMs, 'ms', '< 1 s');
     report(`  (CPU time)`, g.cpuMs, 'ms');
     report('  peak memory (maxRSS)', g.peakMiB, 'MB', '< 200 MB');
+
+    const undeclared = path.join(dir, 'undeclared-tasks.tlbscn');
+    const source = undeclaredTasksScenario();
+    fs.writeFileSync(undeclared, source);
+    const c = runCli(preload, undeclared, 'check');
+    if (c.status !== 2) throw new Error(`tlbscn check of 4,000 undeclared tasks: status ${c.status}`);
+    report(`tlbscn check, 4,000 tasks + 4,000 uses of undeclared ones (${Math.round(source.length / 1024)} KB): time`, c.wallMs, 'ms', 'was 24-32 s');
+    report('  peak memory (maxRSS)', c.peakMiB, 'MB');
 
     const moves = path.join(dir, 'sweeping-moves.tlbscn');
     const text = sweepingMovesScenario();

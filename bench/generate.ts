@@ -72,3 +72,42 @@ export function sweepingMovesScenario(moves = 3000): string {
   for (let i = 0; i < moves; i++) out.push(`run vm.vcpu0 on cpu${i % 2}`);
   return out.join('\n') + '\n';
 }
+
+/**
+ * Issue 11's redraw case: 16 cores of 8 threads, 4 guests of 32 vcpus (every
+ * thread holds one), a task per core touching 63 pages (1,008 TLB entries),
+ * then vcpus swapping threads within their core (no sweep: the map keeps its
+ * ~1,000 entries), unmaps, remaps and refills: each step changes a little of
+ * a big picture, as stepping in the debugger does.
+ */
+export function bigMapScenario(): string {
+  const out = ['# generated: 16 cores x 8 threads, ~1,000 TLB entries', 'machine cores 16 threads 8 tlb-sets 16', 'kernel fixed'];
+  for (let g = 0; g < 4; g++) out.push(`guest g${g} radix vcpus 32`);
+  const pages = Array.from({ length: 63 }, (_, i) => `p${i}`);
+  // cpu n holds vcpu n%32 of guest n/32; task t<c> runs on the first thread of core c
+  for (let c = 0; c < 16; c++) out.push(`task t${c} in g${c >> 2} pages ${pages.join(' ')}`);
+  for (let cpu = 0; cpu < 128; cpu++) out.push(`run g${cpu >> 5}.vcpu${cpu % 32} on cpu${cpu}`);
+  for (let c = 0; c < 16; c++) out.push(`schedule t${c} on g${c >> 2}.vcpu${(c % 4) * 8}`);
+  for (let c = 0; c < 16; c++) for (const p of pages) out.push(`access t${c} ${p}`);
+  for (let round = 0; round < 3; round++) {
+    for (let c = 0; c < 16; c++) {
+      const [a, b] = [c * 8 + 1 + round * 2, c * 8 + 2 + round * 2];
+      const va = `g${a >> 5}.vcpu${a % 32}`;
+      const vb = `g${b >> 5}.vcpu${b % 32}`;
+      out.push(`stop ${va}`, `stop ${vb}`, `run ${va} on cpu${b}`, `run ${vb} on cpu${a}`);
+      out.push(`unmap t${c} p${round}`, `map t${c} p${round}`, `access t${c} p${round}`, `access t${c} p${round + 8}`);
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+/**
+ * Issue 13's slow checker: 4,000 declared tasks and 4,000 uses of tasks
+ * nobody declared (each an error with a did-you-mean), about 170 KB.
+ */
+export function undeclaredTasksScenario(tasks = 4000): string {
+  const lines = ['machine cores 1 threads 1', 'guest vm vcpus 1', 'run vm.vcpu0 on cpu0'];
+  for (let i = 0; i < tasks; i++) lines.splice(2 + i, 0, `task t${i} in vm pages p`);
+  for (let i = 0; i < tasks; i++) lines.push(`access u${i} p`);
+  return lines.join('\n') + '\n';
+}
