@@ -9,6 +9,7 @@ import { benchBounds } from './bounds';
 import { benchCore } from './core';
 import { benchExplorer } from './explorer';
 import { benchServer } from './server';
+import { benchWebview } from './webview';
 import { report } from './report';
 
 let finished = false;
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   await benchServer(report);
   console.log('— debug adapter');
   await benchAdapter(report);
+  console.log('— core map (issue 11): redraw in Chromium, --html size');
+  await benchWebview(report);
   report('peak memory of the benchmark process (maxRSS)', process.resourceUsage().maxRSS / 1024, 'MB');
   finished = true;
 }
