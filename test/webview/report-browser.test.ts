@@ -139,6 +139,22 @@ describe('the --html report in chromium', { skip: !fs.existsSync(CHROMIUM) && `$
     await page.close();
   });
 
+  test('a redraw updates the map in place: an entry keeps its element from step to step, and its tooltip is written when the pointer reaches it', async () => {
+    const page = await open('buggy', '#step=10');
+    await page.evaluate(`window.kept = document.querySelector('.tlb[data-domain="core0"] .entry'); window.keptThread = document.querySelector('.thread[data-cpu="4"]')`);
+    for (let i = 0; i < 9; i++) await page.keyboard.press('ArrowRight');
+    assert.equal((await readMap(page)).position, 'after 19 of 19 micro-steps');
+    assert.equal(await page.evaluate(`window.kept === document.querySelector('.tlb[data-domain="core0"] .entry') && window.keptThread === document.querySelector('.thread[data-cpu="4"]')`), true);
+    const entry = page.locator('.tlb[data-domain="core0"] .entry');
+    assert.equal(await entry.getAttribute('title'), null);
+    await entry.hover();
+    assert.match((await entry.getAttribute('title')) ?? '', /X:p → frame 1, filled at line 20 .*\nSTALE/);
+    const lamp = page.locator('.bits[data-guest="vm"][data-mask="needTlbFlush"] .bit[data-cpu="0"]');
+    await lamp.hover();
+    assert.match((await lamp.getAttribute('title')) ?? '', /tested by the entry path of cpu0$/m);
+    await page.close();
+  });
+
   test('the page fetched nothing but itself', () => {
     assert.ok(requests.length > 0);
     assert.deepEqual(requests.filter((u) => !u.startsWith('file://')), []);

@@ -3,13 +3,13 @@
 // slider, the keyboard, a click on a timeline mark, or `#step=N` in the URL.
 
 import { type PictureReport, picturesOf } from '../../core/src/picture/report';
-import { drawMap, drawTimeline } from './draw';
+import { MapView, drawTimeline } from './draw';
 
 const report = JSON.parse(document.getElementById('tlbscn-data')!.textContent!) as PictureReport;
 const pictures = picturesOf(report);
 const total = pictures.length - 1;
 const ctx = { lines: report.lines };
-const map = document.getElementById('map')!;
+const map = new MapView(document.getElementById('map')!, ctx);
 const scrub = document.getElementById('scrub') as HTMLInputElement;
 const where = document.getElementById('where')!;
 scrub.max = String(total);
@@ -24,7 +24,7 @@ function show(to: number): void {
   position = Math.max(0, Math.min(total, to));
   scrub.value = String(position);
   where.textContent = `after ${position} of ${total} micro-steps`;
-  drawMap(map, pictures[position], ctx);
+  map.draw(pictures[position]);
   moveCursor(position);
   history.replaceState(null, '', `#step=${position}`);
 }
