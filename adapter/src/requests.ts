@@ -29,6 +29,7 @@ function check<T>(what: string, ok: (v: unknown) => v is T): Check<T> {
 
 export const integer = check('an integer', (v): v is number => Number.isSafeInteger(v));
 export const natural = check('an integer ≥ 0', (v): v is number => Number.isSafeInteger(v) && (v as number) >= 0);
+export const positive = check('a number > 0', (v): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0);
 export const string = check('a string', (v): v is string => typeof v === 'string');
 export const boolean = check('true or false', (v): v is boolean => typeof v === 'boolean');
 
@@ -133,6 +134,8 @@ export const ARGUMENTS = {
   regressionScenario: nothing,
   stepBackInto: object(threadId),
   stepBackOut: object(threadId),
+  staleFromHere: optional(object({ maxStall: optional(natural), maxStates: optional(natural), maxSeconds: optional(positive) })),
+  followSchedule: object({ schedule: list(integer) }),
 } as const;
 
 export type Command = keyof typeof ARGUMENTS;

@@ -386,9 +386,31 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
     return undefined;
   }
 
-  /** Let `cpu` move next, and stop where the debugger stands, with its step about to run. */
-  stay(cpu: number): Promise<void> {
-    return this.travel(this.point, this.stopAs('step', `cpu${cpu} moves next`));
+  /** The decisions taken before the cursor: every run that keeps the trace up to here starts with them. */
+  get prefix(): number[] {
+    const position = this.cursor.position;
+    return this.loaded.decisions.filter((d) => d.step < position).map((d) => d.cpu);
+  }
+
+  /**
+   * Continue along `schedule` (one "does a stale schedule exist from here?"
+   * found): the scenario simulated again under it, the debugger where it
+   * stands. Returns why not when it does not start with the decisions taken
+   * so far (the trace up to here would not be the same).
+   */
+  follow(schedule: number[]): string | undefined {
+    const prefix = this.prefix;
+    if (prefix.some((cpu, i) => schedule[i] !== cpu)) return `the schedule does not start with the ${prefix.length} choice${prefix.length === 1 ? '' : 's'} made before here (${prefix.join(', ') || 'none'}): it would not replay the run up to here`;
+    const before = this.run.stale;
+    this.reschedule(recordRun(this.scenario, this.run.kernel as KernelName, () => scheduleChooser(schedule)));
+    const line = this.timeline.lineOf(this.point);
+    this.emit('output', { text: `⇄ following a schedule found from step ${this.cursor.position} (${this.run.steps.length} micro-steps; ${this.run.stale} stale access${this.run.stale === 1 ? '' : 'es'} now, ${before} before)`, category: 'console', line });
+    return undefined;
+  }
+
+  /** Stop where the debugger stands (after a new schedule): `why` says what changed. */
+  stay(why: string): Promise<void> {
+    return this.travel(this.point, this.stopAs('step', why));
   }
 
   /** Whether, in the current run, another lane moves where `cpu` could, before its event here is over. */

@@ -8,7 +8,8 @@
 // Custom requests: `toggleFormatting` (hex ↔ decimal), `gotoStep {step}`,
 // `traceInfo`, `picture {timeline?}` (the core map at this stop, issue 11);
 // issue 12's `lanes`, `moveNext {threadId}`, `schedule`, `regressionScenario`,
-// `stepBackInto {threadId}`, `stepBackOut {threadId}`. In a `concurrently`
+// `stepBackInto {threadId}`, `stepBackOut {threadId}`, `staleFromHere
+// {maxStall?, maxStates?, maxSeconds?}` and `followSchedule {schedule}`. In a `concurrently`
 // block, next / stepIn / stepOut on a cpu's thread move that cpu (runtime.ts
 // `choose`); a new schedule is announced by the custom event `scheduleChanged`.
 //
@@ -40,6 +41,7 @@ import { type KernelName, pictureAt, timelineOf } from '../../core/src/index';
 import { readRegularFile } from './files';
 import { ARGUMENTS, type Check, type Command, RequestError, isCommand } from './requests';
 import { regressionScenario, scheduleFile } from './regression';
+import { staleFromHere } from './fromHere';
 import { type LaunchConfig, LaunchError, type OutputLine, Runtime, type Stop, loadLaunch } from './runtime';
 import { type Format, type VarNode, guestsScope, machineScope, stepScope, valueNode } from './variables';
 
@@ -78,6 +80,13 @@ interface Frame {
 type Route = (response: DebugProtocol.Response, args: unknown) => void | Promise<void>;
 
 const files = { readFile: readRegularFile };
+
+/**
+ * staleFromHere's bounds when the client gives none: the adapter runs inline
+ * in VS Code's extension host, so a search from a stop stays short (Explore
+ * Interleavings runs longer ones in a worker).
+ */
+const FROM_HERE_BOUNDS = { maxStates: 100_000, maxSeconds: 10 } as const;
 
 export class TlbscnDebugSession extends LoggingDebugSession {
   private runtime: Runtime | undefined;
@@ -153,6 +162,8 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     regressionScenario: this.route(ARGUMENTS.regressionScenario, this.regressionScenarioRequest),
     stepBackInto: this.route(ARGUMENTS.stepBackInto, this.stepBackIntoRequest),
     stepBackOut: this.route(ARGUMENTS.stepBackOut, this.stepBackOutRequest),
+    staleFromHere: this.route(ARGUMENTS.staleFromHere, this.staleFromHereRequest),
+    followSchedule: this.route(ARGUMENTS.followSchedule, this.followScheduleRequest),
   };
 
   protected override dispatchRequest(request: DebugProtocol.Request): void {
@@ -545,7 +556,7 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     const cpu = args.threadId - threadOfCpu(0);
     const refused = rt.choose(cpu, false);
     if (refused) throw new RequestError(refused);
-    return this.move(response, rt, (r) => r.stay(cpu));
+    return this.move(response, rt, (r) => r.stay(`cpu${cpu} moves next`));
   }
 
   /** The schedule being debugged, as a schedule file holds it (the `trace` launch attribute and `tlbscn run --schedule` replay it). */
@@ -570,6 +581,30 @@ export class TlbscnDebugSession extends LoggingDebugSession {
 
   private stepBackOutRequest(response: DebugProtocol.Response, args: { threadId: number }): Promise<void> {
     return this.move(response, this.runningThread(args.threadId), (rt) => rt.stepBackOut());
+  }
+
+  /**
+   * "Does a stale schedule exist from here?": the explorer over the schedules
+   * that start with the decisions taken before the cursor (fromHere.ts); the
+   * answer goes to the console too. Nothing moves: followSchedule adopts what it found.
+   */
+  private staleFromHereRequest(response: DebugProtocol.Response, args: { maxStall?: number; maxStates?: number; maxSeconds?: number } | undefined): void {
+    const rt = this.running();
+    if (rt.isMoving) throw new RequestError('the debugger is moving; ask again at the next stop');
+    const bounds = { maxStates: args?.maxStates ?? FROM_HERE_BOUNDS.maxStates, maxSeconds: args?.maxSeconds ?? FROM_HERE_BOUNDS.maxSeconds, ...(args?.maxStall !== undefined ? { maxStall: args.maxStall } : {}) };
+    const answer = staleFromHere(rt.scenario, rt.run.kernel as KernelName, rt.run, rt.prefix, rt.cursor.position, bounds);
+    this.onOutput({ text: `⌕ from step ${rt.cursor.position}: ${answer.message}`, category: answer.verdict === 'stale' ? 'important' : 'console', line: rt.timeline.lineOf(rt.point) });
+    response.body = answer;
+    this.sendResponse(response);
+  }
+
+  /** Continue along a schedule that starts with the decisions taken so far: a new run, the debugger where it stands. */
+  private followScheduleRequest(response: DebugProtocol.Response, args: { schedule: number[] }): Promise<void> {
+    const rt = this.running();
+    if (rt.isMoving) throw new RequestError('the debugger is already moving; pause first');
+    const refused = rt.follow(args.schedule);
+    if (refused) throw new RequestError(refused);
+    return this.move(response, rt, (r) => r.stay('following the schedule found from here'));
   }
 
   private toggleFormattingRequest(response: DebugProtocol.Response): void {

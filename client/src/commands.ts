@@ -146,7 +146,7 @@ async function warnTruncated(message: string, from: ExploreBounds['statesFrom'] 
 }
 
 /** The `tlbscn.explore.maxStall` setting: a number of micro-steps, or unbounded. */
-function settingStallBound(): number | undefined {
+export function settingStallBound(): number | undefined {
   const v = vscode.workspace.getConfiguration('tlbscn').get<number | null>('explore.maxStall', null);
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined;
 }

@@ -1,5 +1,6 @@
 // Driving the race from the debugger (issue 12): "Let cpuN move next" (the
-// call stack's thread menu, or a pick of the block's lanes), Save Schedule and
+// call stack's thread menu, or a pick of the block's lanes), "Does a stale
+// schedule exist from here?" (and continuing along it), Save Schedule and
 // Save as Regression Scenario (sibling files: the language has no schedule
 // block), and the reverse steps the debug toolbar lacks. Each is a custom
 // request of the debug adapter (adapter/src/session.ts); this file only asks
@@ -7,7 +8,9 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { settingStallBound } from './commands';
 import { DEBUG_TYPE } from './debugConfig';
+import { configuredExploreBounds } from './scenarios';
 
 /** A lane of the block under way, as the adapter's `lanes` request gives it. */
 interface Lane {
@@ -89,6 +92,44 @@ function scheduleText(body: ScheduleFile, at: vscode.Uri, scenario: string): str
   return `${JSON.stringify({ file, kernel: body.kernel, schedule: body.schedule, stale: body.stale }, null, 2)}\n`;
 }
 
+/**
+ * The adapter searches inline in the extension host (VS Code runs it there):
+ * at most this long, whatever tlbscn.explore.maxSeconds allows; Explore
+ * Interleavings, in a worker, is for longer searches.
+ */
+const FROM_HERE_SECONDS = 10;
+
+/** The adapter's staleFromHere answer (adapter/src/fromHere.ts). */
+interface FromHere {
+  verdict: 'stale' | 'none' | 'truncated' | 'already' | 'error';
+  message: string;
+  schedule?: number[];
+}
+
+/**
+ * "Does a stale schedule exist from here?": the explorer from the debugger's
+ * state, under tlbscn.explore.maxStall; a stale schedule found is offered to
+ * be followed (a new run, the debugger where it stands). Returns the answer.
+ */
+async function staleFromHere(): Promise<FromHere | undefined> {
+  const session = tlbscnSession();
+  if (!session) return undefined;
+  const bounds = configuredExploreBounds();
+  const maxStall = settingStallBound();
+  const answer = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Searching the schedules from here…' }, () =>
+    ask<FromHere>(session, 'staleFromHere', { maxStates: bounds.maxStates, maxSeconds: Math.min(bounds.maxSeconds, FROM_HERE_SECONDS), ...(maxStall !== undefined ? { maxStall } : {}) }),
+  );
+  if (!answer) return undefined;
+  if (answer.verdict !== 'stale' || !answer.schedule) {
+    const show = answer.verdict === 'truncated' || answer.verdict === 'error' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void show(`tlbscn: ${answer.message}`);
+    return answer;
+  }
+  const FOLLOW = 'Continue Along It';
+  if ((await vscode.window.showWarningMessage(`tlbscn: ${answer.message}`, FOLLOW)) === FOLLOW) await ask(session, 'followSchedule', { schedule: answer.schedule });
+  return answer;
+}
+
 /** A file name beside the scenario: `race.tlbscn` → `race<suffix>`. */
 function sibling(scenario: string, suffix: string): vscode.Uri {
   return vscode.Uri.file(path.join(path.dirname(scenario), `${path.basename(scenario, '.tlbscn')}${suffix}`));
@@ -142,6 +183,7 @@ async function stepBack(command: 'stepBackInto' | 'stepBackOut', arg: unknown): 
 export function registerScheduleCommands(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     vscode.commands.registerCommand('tlbscn.letCpuMoveNext', letMoveNext),
+    vscode.commands.registerCommand('tlbscn.staleFromHere', staleFromHere),
     vscode.commands.registerCommand('tlbscn.saveSchedule', saveSchedule),
     vscode.commands.registerCommand('tlbscn.saveRegressionScenario', saveRegression),
     vscode.commands.registerCommand('tlbscn.stepBackInto', (arg?: unknown) => stepBack('stepBackInto', arg)),
