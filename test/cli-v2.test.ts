@@ -125,3 +125,35 @@ test('explore --json of a stale schedule with no stall: steps 0, no cpu or line 
   assert.ok(j.stale > 0);
   assert.deepEqual(j.stall, { steps: 0, cpu: null, line: null, modelLevel: false, least: true });
 });
+
+test('explore: stale in some schedules and a deadlock in others exits 1; no stale and a deadlock in some exits 0; a deadlock in every one exits 2', () => {
+  const seedThen = (block: string[]) =>
+    tempFile(
+      [
+        'machine cores 2 threads 4',
+        'guest vm radix vcpus 2',
+        'task X in vm pages p',
+        'run vm.vcpu0 on cpu0',
+        'run vm.vcpu1 on cpu1',
+        'schedule X on vm.vcpu0',
+        'access X p',
+        'stop vm.vcpu0',
+        'run vm.vcpu0 on cpu4',
+        'access X p',
+        'unmap X p',
+        'schedule X on vm.vcpu1',
+        'concurrently {',
+        ...block,
+        '}',
+        '',
+      ].join('\n'),
+    );
+  // the access runs first (stale under buggy, a fault under fixed), or the stop does and the access waits forever
+  const race = seedThen(['  cpu2: stop vm.vcpu1', '  cpu3: access X p']);
+  assert.equal(tlbscn('explore', race, '--kernel', 'buggy').code, 1);
+  assert.equal(tlbscn('explore', race, '--kernel', 'fixed').code, 0);
+  const always = seedThen(['  cpu2: stop vm.vcpu1 ; access X p']);
+  const r = tlbscn('explore', always, '--kernel', 'buggy');
+  assert.equal(r.code, 2);
+  assert.match(r.err, /case\.tlbscn:13:1: error: deadlock: cpu2 waits for vm\.vcpu1 to enter the guest; nothing runs it/);
+});
