@@ -5,18 +5,13 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { tlbscn } from './cliProcess';
 
-const root = path.join(__dirname, '..');
 const race = 'sample-scenarios/early-clear-race.tlbscn';
 
-function tlbscn(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'tlbscn.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
 function scheduleFile(body: unknown): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tlbscn-sched-'));

@@ -4,24 +4,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
+import { tlbscn, tempFile } from './cliProcess';
 
-const root = path.join(__dirname, '..');
 
-function tlbscn(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'tlbscn.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
-function tempFile(text: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tlbscn-v2-'));
-  const f = path.join(dir, 'case.tlbscn');
-  fs.writeFileSync(f, text);
-  return f;
-}
 
 test('explore --json: a stale schedule carries its least stall (cpu, 1-based line), maxStall null when unbounded, the canonical kernel name', () => {
   const r = tlbscn('explore', 'sample-scenarios/early-clear-race.tlbscn', '--json');

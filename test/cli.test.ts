@@ -5,23 +5,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { root, tlbscn, tempFile } from './cliProcess';
 
-const root = path.join(__dirname, '..');
 const seed = 'sample-scenarios/seed-a29ebeaf.tlbscn';
 
-function tlbscn(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(root, 'bin', 'tlbscn.js'), ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
 
-function tempFile(text: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tlbscn-cli-'));
-  const f = path.join(dir, 'case.tlbscn');
-  fs.writeFileSync(f, text);
-  return f;
-}
 
 test('run under buggy: the stale access on the line where X touches p from vcpu1', () => {
   const r = tlbscn('run', seed, '--kernel', 'buggy');
