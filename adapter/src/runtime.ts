@@ -9,7 +9,7 @@ import {
   type ConcurrentlyBlock,
   describeStall,
   type KernelName,
-  KERNEL_NAMES,
+  kernelList,
   type MicroStep,
   type RunResult,
   type Scenario,
@@ -67,7 +67,7 @@ export function loadLaunch(config: LaunchConfig, files: FileAccess): Loaded {
   let kernel: KernelName | undefined;
   if (config.kernel !== undefined) {
     const v = typeof config.kernel === 'string' ? resolveKernel(config.kernel) : undefined;
-    if (!v) throw new LaunchError(`unknown kernel variant '${String(config.kernel)}' (${KERNEL_NAMES.join(', ')}, or v4.10, v4.11, v5.14)`);
+    if (!v) throw new LaunchError(`unknown kernel variant '${String(config.kernel)}' (${kernelList()})`);
     kernel = v.name;
   }
   const warnings: string[] = [];
