@@ -267,7 +267,11 @@ describe('hover', () => {
     assert.match((await hover(`${PRELUDE}run vm.vcpu1 on cp|u5`))!, /\*\*cpu5\*\*: core 1, thread 1, TLB core1/);
   });
   test('a cpu of a big core: its TLB half', async () => {
-    assert.match((await hover('machine cores 1 threads 8 bigcore\nexpect tlb cpu|3 lacks X:A'))!, /cpu3\*\*: core 0, thread 3, TLB core0.odd/);
+    assert.match((await hover('machine cores 1 threads 8 bigcore\nexpect tlb cpu|3 lacks X:A'))!, /cpu3\*\*: core 0, thread 3, TLB core0.odd/);    // the bit its entry path tests, row by row (a29ebeaf rounds to 4, v5.2 the core's first thread, v5.14 the half's, v5.17 its own)
+    assert.match((await hover('machine cores 1 threads 8 bigcore\nexpect tlb cpu|5 lacks X:A'))!, /tests need_tlb_flush bit 5 \(buggy, v5\.17\), bit 4 \(early-clear, fixed\), bit 0 \(v5\.2\), bit 1 \(fixed-smt8\)/);
+  });
+  test('a kernel variant: its row of the table', async () => {
+    assert.match((await hover('machine cores 1 threads 1\nkernel v5.1|7'))!, /\| checker \| the cpu's own bit: clear → nothing; set and every bit of the TLB domain set → sweep; set but not all → ptesync only \|/);
   });
   test('a vcpu: its guest and lpid', async () => {
     assert.equal(await hover(`${PRELUDE}stop db.vc|pu0`), '**db.vcpu0**: vcpu 0 of guest `db` (lpid 2, hpt)');

@@ -2,7 +2,7 @@
 // topology, which guest and lpid a vcpu belongs to, which commit a kernel
 // variant stands for, and what a declared name is.
 
-import { type Pos, SYNTAX, type StatementKeyword, STATEMENT_KEYWORDS, lexLine, resolveKernel, variantColumns } from '../../../core/src/index';
+import { type Pos, SYNTAX, type StatementKeyword, STATEMENT_KEYWORDS, lexLine, representative, resolveKernel, type Topology, VARIANTS, variantColumns } from '../../../core/src/index';
 import { type Hover, MarkupKind } from 'vscode-languageserver';
 import type { Analysis } from './analysis';
 
@@ -80,7 +80,7 @@ export function doHover(analysis: Analysis, pos: Pos): Hover | undefined {
     const n = Number(place[2]);
     if (place[1] === 'cpu') {
       if (n >= t.cpuCount) return md(`**${word}** is out of range: the machine has cpu0…cpu${t.cpuCount - 1}`, token.range);
-      return md(`**cpu${n}**: core ${t.coreOf(n)}, thread ${t.threadOf(n)}, TLB ${t.tlbDomainName(t.tlbDomainOf(n))}; need_tlb_flush bit ${t.firstThreadOfCore(n)} stands for its core${t.bigcore ? ` (under fixed-smt8, bit ${t.firstThreadOfTlbDomain(n)} for its TLB half)` : ''}`, token.range);
+      return md(`**cpu${n}**: core ${t.coreOf(n)}, thread ${t.threadOf(n)}, TLB ${t.tlbDomainName(t.tlbDomainOf(n))}; its entry path tests need_tlb_flush ${testedBits(t, n)}`, token.range);
     }
     if (n >= t.cores) return md(`**${word}** is out of range: the machine has core0…core${t.cores - 1}`, token.range);
     const halves = t.bigcore ? ` (TLB halves ${t.tlbDomainName(2 * n)}, ${t.tlbDomainName(2 * n + 1)})` : '';
@@ -108,4 +108,14 @@ export function doHover(analysis: Analysis, pos: Pos): Hover | undefined {
   }
   if (WORD_DOCS[word]) return md(WORD_DOCS[word], token.range);
   return undefined;
+}
+
+/** Which need_tlb_flush bit the entry path of `cpu` tests, row by row of the variant table: `bit 4 (buggy …), bit 0 (v5.2 …)`. */
+function testedBits(t: Topology, cpu: number): string {
+  const rows = new Map<number, string[]>();
+  for (const v of Object.values(VARIANTS)) {
+    const bit = representative(t, cpu, v.entryBit);
+    rows.set(bit, [...(rows.get(bit) ?? []), v.name]);
+  }
+  return [...rows].map(([bit, names]) => `bit ${bit} (${names.join(', ')})`).join(', ');
 }
