@@ -89,6 +89,8 @@ test('explore --kernel all: the verdict matrix of every row in one run (S17: bug
   assert.match(text.out, /^early-clear\s+stale\s+1\s/m);
   assert.match(text.out, /^fixed\s+none\s+-\s/m);
   assert.equal(tlbscn('run', 'sample-scenarios/seed-a29ebeaf.tlbscn', '--kernel', 'all').code, 2, 'only explore takes all');
+  assert.match(tlbscn('explore', 'sample-scenarios/early-clear-race.tlbscn', '--kernel', 'all', '--html', 'x.html').err, /--html writes the run of one kernel/);
+  assert.match(tlbscn('explore', 'sample-scenarios/early-clear-race.tlbscn', '--kernel', 'all', '--shortest').out, /^kernel\s+verdict\s+stall\s/m);
 });
 
 test('explore --shortest: the counterexample with the fewest micro-steps to the stale access, never longer than the default one', () => {

@@ -9,11 +9,12 @@ export interface MatrixOptions {
   maxStates?: number;
   maxStall?: number;
   maxTime?: number;
+  shortest?: boolean;
 }
 
 /** Prints the matrix; returns the exit status: 1 if some variant is stale, else 3 if a bound cut a search short, else 2 if one cannot run, else 0. */
 export function exploreMatrix(file: string, scenario: Scenario, o: MatrixOptions, write: (text: string) => void): number {
-  const results = KERNEL_NAMES.map((kernel) => explore(scenario, kernel, { limit: o.maxStates, maxStall: o.maxStall, maxTime: o.maxTime }));
+  const results = KERNEL_NAMES.map((kernel) => explore(scenario, kernel, { limit: o.maxStates, maxStall: o.maxStall, maxTime: o.maxTime, shortest: o.shortest }));
   const topology = scenario.topology;
   if (o.json) {
     write(JSON.stringify({ file, maxStall: o.maxStall ?? null, kernels: results.map((r) => exploreJson(r, file, topology)) }, null, 2) + '\n');
@@ -24,7 +25,7 @@ export function exploreMatrix(file: string, scenario: Scenario, o: MatrixOptions
       const stall = ce ? `${ce.run.stall.steps}${isModelLevel(ce.run.stall, topology) ? ' (model-level)' : ''}` : '-';
       return [r.kernel, verdict, stall, String(r.schedules), String(r.states)];
     });
-    const header = ['kernel', 'verdict', 'least stall', 'schedules', 'states'];
+    const header = ['kernel', 'verdict', o.shortest ? 'stall' : 'least stall', 'schedules', 'states'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
     const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
     const bound = o.maxStall === undefined ? 'stall unbounded' : `stall ≤ ${o.maxStall}`;

@@ -262,7 +262,10 @@ function exploreCommand(args: string[]): number {
   const file = single(o, 'explore');
   const checked = load(file, !o.json);
   if (!checked) return 2;
-  if (o.allKernels) return exploreMatrix(file, checked.scenario, o, (text) => process.stdout.write(text));
+  if (o.allKernels) {
+    if (o.html !== undefined) throw new UsageError('--html writes the run of one kernel: name it, not all');
+    return exploreMatrix(file, checked.scenario, o, (text) => process.stdout.write(text));
+  }
   // a long search says how far it has got: on a terminal in place, elsewhere (CI logs) every few seconds
   let progressShown = false;
   let lastReport = Date.now();
