@@ -22,7 +22,7 @@ export function exploreMatrix(file: string, scenario: Scenario, o: MatrixOptions
     const rows = results.map((r) => {
       const ce = r.counterexample;
       const verdict = ce ? 'stale' : r.truncated ? 'truncated' : r.error ? 'error' : 'none';
-      const stall = ce ? `${ce.run.stall.steps}${isModelLevel(ce.run.stall, topology) ? ' (model-level)' : ''}` : '-';
+      const stall = ce ? `${ce.run.stall.steps}${ce.leastStall && isModelLevel(ce.run.stall, topology) ? ' (model-level)' : ''}` : '-';
       return [r.kernel, verdict, stall, String(r.schedules), String(r.states)];
     });
     const header = ['kernel', 'verdict', o.shortest ? 'stall' : 'least stall', 'schedules', 'states'];

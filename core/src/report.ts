@@ -150,7 +150,8 @@ export function exploreJson(result: ExploreResult, file: string, topology: Topol
             steps: ce.run.stall.steps,
             cpu: ce.run.stall.steps ? ce.run.stall.cpu : null,
             line: ce.run.stall.steps ? ce.run.stall.line + 1 : null,
-            modelLevel: isModelLevel(ce.run.stall, topology),
+            // a label for the race, so only for its least stall (a --shortest schedule's may be longer)
+            modelLevel: ce.leastStall && isModelLevel(ce.run.stall, topology),
             least: ce.leastStall,
           },
           ...(ce.race
@@ -184,7 +185,7 @@ export function describeStall(stall: Stall, topology: Topology, maxStall: number
   const bound = maxStall === null ? 'stall unbounded in this search' : `schedules with stall ≤ ${maxStall}`;
   if (stall.steps === 0) return `stall 0: no thread was held in its interrupts-off entry path (${bound})`;
   const held = `cpu${stall.cpu} held ${stall.steps} micro-step${stall.steps === 1 ? '' : 's'} with interrupts off (line ${stall.line + 1})`;
-  if (isModelLevel(stall, topology)) {
+  if (least && isModelLevel(stall, topology)) {
     return `stall ${stall.steps}: a model-level race: needs ${held}, as long as a whole sweep of ${topology.tlbSets} sets; possible in the model, implausible on hardware (${bound})`;
   }
   const which = least ? 'the least stall that reaches this stale access' : 'not proven the least stall for this stale access';
