@@ -136,6 +136,10 @@ export const ARGUMENTS = {
   stepBackOut: object(threadId),
   staleFromHere: optional(object({ maxStall: optional(natural), maxStates: optional(natural), maxSeconds: optional(positive) })),
   followSchedule: object({ schedule: list(integer) }),
+  // the copy of the scenario a run was made from, once its file has changed (session.ts)
+  source: object({ source: optional(source), sourceReference: integer }),
+  sourceChanged: object({ file: string, text: optional(string) }),
+  restartAtStep: optional(object({ text: optional(string) })),
 } as const;
 
 export type Command = keyof typeof ARGUMENTS;

@@ -51,6 +51,8 @@ export class LaunchError extends Error {}
 export interface Loaded {
   /** Absolute path of the scenario. */
   file: string;
+  /** The scenario's text the run was made from (edits during a session are compared with it). */
+  text: string;
   scenario: Scenario;
   run: RunResult;
   /** The run's schedule: who moved at each point where more than one lane could. */
@@ -62,7 +64,8 @@ export interface Loaded {
 
 const MAX_ERRORS_SHOWN = 5;
 
-export function loadLaunch(config: LaunchConfig, files: FileAccess): Loaded {
+/** `schedule`, when given, replaces the trace's (a restart keeps the schedule being debugged). */
+export function loadLaunch(config: LaunchConfig, files: FileAccess, given?: number[]): Loaded {
   const cwd = config.cwd ?? process.cwd();
   let kernel: KernelName | undefined;
   if (config.kernel !== undefined) {
@@ -105,7 +108,7 @@ export function loadLaunch(config: LaunchConfig, files: FileAccess): Loaded {
     const more = errors.length > MAX_ERRORS_SHOWN ? `\n… and ${errors.length - MAX_ERRORS_SHOWN} more` : '';
     throw new LaunchError(`${path.basename(file)} has ${errors.length} error${errors.length === 1 ? '' : 's'}; fix ${errors.length === 1 ? 'it' : 'them'} to debug:\n${shown.join('\n')}${more}`);
   }
-  const schedule = recorded?.schedule;
+  const schedule = given ?? recorded?.schedule;
   if (schedule !== undefined && !(Array.isArray(schedule) && schedule.every((c) => Number.isInteger(c)))) {
     throw new LaunchError(`${config.trace}: 'schedule' must be a list of cpu numbers`);
   }
@@ -114,7 +117,7 @@ export function loadLaunch(config: LaunchConfig, files: FileAccess): Loaded {
   if (recorded && typeof recorded.stale === 'number' && recorded.stale !== run.stale) {
     warnings.push(`the recorded trace had ${recorded.stale} stale access${recorded.stale === 1 ? '' : 'es'}, the replay has ${run.stale}: the scenario changed since it was recorded`);
   }
-  return { file, scenario: checked.scenario, run, decisions, warnings, ...(replay ? { replay } : {}) };
+  return { file, text, scenario: checked.scenario, run, decisions, warnings, ...(replay ? { replay } : {}) };
 }
 
 function read(files: FileAccess, file: string, what: string): string {

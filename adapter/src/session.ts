@@ -9,7 +9,11 @@
 // `traceInfo`, `picture {timeline?}` (the core map at this stop, issue 11);
 // issue 12's `lanes`, `moveNext {threadId}`, `schedule`, `regressionScenario`,
 // `stepBackInto {threadId}`, `stepBackOut {threadId}`, `staleFromHere
-// {maxStall?, maxStates?, maxSeconds?}` and `followSchedule {schedule}`. In a `concurrently`
+// {maxStall?, maxStates?, maxSeconds?}` and `followSchedule {schedule}`;
+// edits during a session: `sourceChanged {file, text?}` (the client's word
+// that the editor's text changed; the file on disk is compared at each stop)
+// makes the `scenarioChanged` event, and `restartAtStep {text?}` runs the new
+// text to the equivalent step (edits.ts). In a `concurrently`
 // block, next / stepIn / stepOut on a cpu's thread move that cpu (runtime.ts
 // `choose`); a new schedule is announced by the custom event `scheduleChanged`.
 //
@@ -42,6 +46,7 @@ import { readRegularFile } from './files';
 import { ARGUMENTS, type Check, type Command, RequestError, isCommand } from './requests';
 import { regressionScenario, scheduleFile } from './regression';
 import { staleFromHere } from './fromHere';
+import { equivalentPoint, placeOf } from './edits';
 import { type LaunchConfig, LaunchError, type OutputLine, Runtime, type Stop, loadLaunch } from './runtime';
 import { type Format, type VarNode, guestsScope, machineScope, stepScope, valueNode } from './variables';
 
@@ -80,6 +85,8 @@ interface Frame {
 type Route = (response: DebugProtocol.Response, args: unknown) => void | Promise<void>;
 
 const files = { readFile: readRegularFile };
+/** The sourceReference of the text a run was made from, once the file has changed. */
+const AS_DEBUGGED = 1;
 
 /**
  * staleFromHere's bounds when the client gives none: the adapter runs inline
@@ -103,6 +110,17 @@ export class TlbscnDebugSession extends LoggingDebugSession {
   private supportsInvalidated = false;
   /** Responses sent: a failure after its response cannot be answered again, only stopped. */
   private answered = new WeakSet<DebugProtocol.Response>();
+  /**
+   * The scenario's text, once it differs from the one the run was made from
+   * (announced by scenarioChanged): from then on frames and console lines
+   * point into a read-only copy of the old text, never at new lines.
+   */
+  private changedTo: string | undefined;
+  /**
+   * The file's text when last read (at launch, the run's): a stop announces
+   * only a change made on disk since, not unsaved edits a restart already ran.
+   */
+  private diskSeen: string | undefined;
 
   constructor() {
     super();
@@ -164,6 +182,9 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     stepBackOut: this.route(ARGUMENTS.stepBackOut, this.stepBackOutRequest),
     staleFromHere: this.route(ARGUMENTS.staleFromHere, this.staleFromHereRequest),
     followSchedule: this.route(ARGUMENTS.followSchedule, this.followScheduleRequest),
+    source: this.route(ARGUMENTS.source, this.sourceRequest),
+    sourceChanged: this.route(ARGUMENTS.sourceChanged, this.sourceChangedRequest),
+    restartAtStep: this.route(ARGUMENTS.restartAtStep, this.restartAtStepRequest),
   };
 
   protected override dispatchRequest(request: DebugProtocol.Request): void {
@@ -293,6 +314,9 @@ export class TlbscnDebugSession extends LoggingDebugSession {
 
   private attach(runtime: Runtime): void {
     this.runtime = runtime;
+    // a new run is made from the text as it is now
+    this.changedTo = undefined;
+    this.diskSeen = undefined;
     runtime.on('stopped', (stop) => this.onStopped(stop));
     runtime.on('output', (line) => this.onOutput(line));
     runtime.on('end', ({ failedExpectations }) => {
@@ -325,6 +349,42 @@ export class TlbscnDebugSession extends LoggingDebugSession {
       ...(stop.hitBreakpointIds.length ? { hitBreakpointIds: stop.hitBreakpointIds } : {}),
     };
     this.sendEvent({ seq: 0, type: 'event', event: 'stopped', body } as DebugProtocol.StoppedEvent);
+    this.compareText();
+  }
+
+  /**
+   * Edits during a session: the scenario's text now (given by the client,
+   * else read from disk) against the run's; a change not announced yet is
+   * announced, in the console and by the `scenarioChanged` event. True when
+   * the text differs.
+   */
+  private compareText(given?: string): boolean {
+    const rt = this.runtime;
+    if (!rt) return false;
+    let text = given;
+    if (text === undefined) {
+      try {
+        text = readRegularFile(rt.loaded.file);
+      } catch {
+        // a file being rewritten, or gone: the next stop (or the editor) tells
+        return this.changedTo !== undefined;
+      }
+      if (text === (this.diskSeen ?? rt.loaded.text)) return this.changedTo !== undefined;
+      this.diskSeen = text;
+    }
+    if (text === rt.loaded.text) return this.changedTo !== undefined;
+    if (text === this.changedTo) return true;
+    const first = this.changedTo === undefined;
+    this.changedTo = text;
+    const name = path.basename(rt.loaded.file);
+    const step = rt.cursor.position;
+    const line = rt.timeline.lineOf(rt.point);
+    this.onOutput({
+      text: `⚠ ${name} has changed since this run was made from it${first ? `: the call stack and the console now show the text the run was made from (${name} (as debugged), read-only); restart at the same step (step ${step}, line ${line + 1}) to debug the new text` : ' again'}`,
+      category: 'important',
+    });
+    this.sendEvent({ seq: 0, type: 'event', event: 'scenarioChanged', body: { file: rt.loaded.file, step, line: this.convertDebuggerLineToClient(line) } } as DebugProtocol.Event);
+    return true;
   }
 
   private onOutput(line: OutputLine): void {
@@ -339,7 +399,62 @@ export class TlbscnDebugSession extends LoggingDebugSession {
 
   private source(): Source {
     const file = this.runtime!.loaded.file;
+    // the run's lines are the old text's: shown from a copy, never against the edited file
+    if (this.changedTo !== undefined) return new Source(`${path.basename(file)} (as debugged)`, undefined, AS_DEBUGGED);
     return new Source(path.basename(file), this.convertDebuggerPathToClient(file));
+  }
+
+  /** The text the run was made from (the one sourceReference there is: AS_DEBUGGED). */
+  protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
+    const rt = this.running();
+    if (args.sourceReference !== AS_DEBUGGED || this.changedTo === undefined) {
+      throw new RequestError(`no source ${args.sourceReference}: frames point at the scenario's file until it changes during the session`);
+    }
+    response.body = { content: rt.loaded.text, mimeType: 'text/x-tlbscn' };
+    this.sendResponse(response);
+  }
+
+  private readOrUndefined(file: string): string | undefined {
+    try {
+      return readRegularFile(file);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The client's word that the scenario's text changed (the editor's text, unsaved edits included). */
+  private sourceChangedRequest(response: DebugProtocol.Response, args: { file: string; text?: string }): void {
+    const rt = this.running();
+    const ours = samePath(this.convertClientPathToDebugger(args.file), rt.loaded.file);
+    response.body = { changed: ours && this.compareText(args.text) };
+    this.sendResponse(response);
+  }
+
+  /**
+   * Restart at the same step, on the scenario's new text (`text`, the
+   * editor's; else the file's): the same launch and schedule, the debugger at
+   * the equivalent step (edits.ts), the breakpoints resolved again.
+   */
+  private async restartAtStepRequest(response: DebugProtocol.Response, args: { text?: string } | undefined): Promise<void> {
+    const old = this.running();
+    if (old.isMoving) throw new RequestError('the debugger is moving; pause first');
+    const launch = { ...this.launchArgs!, program: old.loaded.file };
+    const text = args?.text;
+    const reading = text === undefined ? files : { readFile: (f: string) => (samePath(f, old.loaded.file) ? text : readRegularFile(f)) };
+    // the new run is made whole before the old one is dropped: a text with errors changes nothing
+    const runtime = new Runtime(loadLaunch(launch, reading, old.schedule), launch.stopAtEnd !== false);
+    const place = equivalentPoint(placeOf(old.timeline, old.point, old.scenario.file.sourceLines), runtime.timeline, runtime.scenario.file.sourceLines);
+    runtime.setWatches('exception', this.withForcedFilters(this.exceptionSpecs, launch));
+    const moved = (['line', 'function', 'data'] as const).flatMap((kind) => runtime.setWatches(kind, old.specs().filter((s) => s.kind === kind)));
+    old.dispose();
+    this.attach(runtime);
+    // the editor's text may not be saved: the file as it is now is no news
+    if (text !== undefined) this.diskSeen = this.readOrUndefined(old.loaded.file);
+    for (const w of moved) this.sendEvent(new BreakpointEvent('changed', this.toBreakpoint(w)));
+    this.onOutput({ text: `↻ restarted on the new text at ${place.how}`, category: 'console' });
+    response.body = { step: runtime.timeline.pos[place.point], line: this.convertDebuggerLineToClient(runtime.timeline.lineOf(place.point)), how: place.how };
+    this.sendResponse(response);
+    await runtime.goto(place.point, 'restart');
   }
 
   // ---- breakpoints ------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 // The tlbscn extension: wires the language client, the debugger, the commands
-// (the debugger's schedule commands among them), the CodeLens, the kernel
+// (the debugger's schedule commands among them), the watch on edits during a debug session, the CodeLens, the kernel
 // status bar item, the language status item and the Testing view together.
 
 import * as vscode from 'vscode';
@@ -8,6 +8,7 @@ import { registerCodeLens } from './codelens';
 import { registerCommands } from './commands';
 import { registerCoreMap } from './coreMap';
 import { registerDebugging } from './debugConfig';
+import { registerEditWatch } from './edits';
 import { registerScheduleCommands } from './schedules';
 import { startLanguageClient } from './languageClient';
 import { createRunStatusItem } from './languageStatus';
@@ -29,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tlbscn
   registerCommands(context, output);
   registerCoreMap(context);
   registerScheduleCommands(context);
+  registerEditWatch(context);
   registerCodeLens(context);
   createKernelStatusBar(context);
   createRunStatusItem(context);

@@ -174,7 +174,8 @@ describe('the other requests, missing or ill-typed', () => {
       ['completions', { text: 'vm.', column: 99 }, /^completions: column 99 is outside the text$/],
       ['gotoStep', { step: 'x' }, /'step' must be an integer ≥ 0, not a string/],
       ['exceptionInfo', { threadId: 1 }, /not stopped on an exception/],
-      ['source', { sourceReference: 1 }, /^source: the tlbscn debugger does not support this request$/],
+      ['source', { sourceReference: 1 }, /^source: no source 1: frames point at the scenario's file until it changes during the session$/],
+      ['source', { sourceReference: 'x' }, /'sourceReference' must be an integer, not a string/],
       ['restart', { arguments: { kernel: 3 } }, /'arguments\.kernel' must be a string/],
       ['disconnect', { terminateDebuggee: 'no' }, /'terminateDebuggee' must be true or false/],
     ];
