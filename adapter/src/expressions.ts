@@ -8,7 +8,7 @@
 // `core0.even`); `.name` reads a field; `has`/`lacks` ask a TLB about a
 // `task:page`; `&&`/`and`, `||`/`or`, `!`/`not`, comparisons and `&` combine.
 
-import { type MachineState, type TlbEntry, tlbKey } from '../../core/src/index';
+import { type MachineState, type ProvenanceTarget, type TlbEntry, tlbKey } from '../../core/src/index';
 
 export type Value =
   | { t: 'num'; v: number }
@@ -560,6 +560,27 @@ export function dataIdOf(expr: Expr, state: MachineState): string | undefined {
   }
   if (expr.fn === 'tlb' && expr.args.length === 1) return `tlb:${asTlb(evaluate(expr.args[0], ctx), state)}`;
   return undefined;
+}
+
+/**
+ * The one TLB entry or bit an expression names, for provenance: the
+ * Variables pane's `tlb(core0) has X:p` of an entry, `need_tlb_flush(vm, cpu4)`
+ * or `cpu_in_guest(vm, core1)` of a bit. Undefined for anything else.
+ */
+export function provenanceTargetOf(expr: Expr, state: MachineState): ProvenanceTarget | undefined {
+  if (expr.k === 'binary' && expr.op === 'has') {
+    const ctx: EvalContext = { state, step: 0, line: 0 };
+    const tlb = evaluate(expr.left, ctx);
+    const page = evaluate(expr.right, ctx);
+    const task = page.t === 'page' ? state.tasks.get(page.task) : undefined;
+    const guest = task && state.guests.get(task.guest);
+    if (tlb.t !== 'tlb' || page.t !== 'page' || !task || !guest) return undefined;
+    return { kind: 'tlb', domain: tlb.domain, lpid: guest.lpid, pid: task.pid, page: page.page };
+  }
+  // a single bit's data breakpoint id: mask:guest:cpu:cpu
+  const [mask, guest, lo, hi] = dataIdOf(expr, state)?.split(':') ?? [];
+  if ((mask !== 'needTlbFlush' && mask !== 'cpuInGuest') || lo !== hi) return undefined;
+  return { kind: 'bit', guest, mask, cpu: Number(lo) };
 }
 
 // ---- completions ------------------------------------------------------------------

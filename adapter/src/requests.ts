@@ -3,6 +3,8 @@
 // field, never an exception halfway through a request (issue 13: a `goto`
 // whose target was not an integer moved the cursor toward NaN forever).
 
+import type { ProvenanceTarget } from '../../core/src/index';
+
 /** A request the adapter refuses: the message is for the user, and nothing changed. */
 export class RequestError extends Error {}
 
@@ -69,6 +71,12 @@ const conditions = { condition: optional(string), hitCondition: optional(string)
 const threadId = { threadId: integer };
 const granularity = optional(oneOf('statement', 'line', 'instruction'));
 
+const provenanceTarget: Check<ProvenanceTarget> = (v, at) => {
+  const { kind } = object({ kind: oneOf('tlb', 'bit') })(v, at);
+  if (kind === 'tlb') return object({ kind: oneOf('tlb'), domain: natural, lpid: natural, pid: natural, page: string })(v, at);
+  return object({ kind: oneOf('bit'), guest: string, mask: oneOf('needTlbFlush', 'cpuInGuest'), cpu: natural })(v, at);
+};
+
 export const launchArguments = object({
   program: optional(string),
   kernel: optional(string),
@@ -128,6 +136,8 @@ export const ARGUMENTS = {
   gotoStep: object({ step: natural }),
   traceInfo: nothing,
   picture: optional(object({ timeline: optional(boolean) })),
+  // either a target of the core map (core/src/picture/provenance.ts) or a Variables pane evaluateName
+  provenance: object({ target: optional(provenanceTarget), expression: optional(string) }),
   lanes: nothing,
   moveNext: object(threadId),
   schedule: nothing,

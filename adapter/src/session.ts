@@ -40,8 +40,8 @@ import {
 } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { EXCEPTION_FILTERS, type ResolvedWatch, type WatchKind, type WatchSpec } from './breakpoints';
-import { ExpressionError, complete, dataIdOf, evaluate, parseExpression } from './expressions';
-import { type KernelName, pictureAt, timelineOf } from '../../core/src/index';
+import { ExpressionError, complete, dataIdOf, evaluate, parseExpression, provenanceTargetOf } from './expressions';
+import { type KernelName, type ProvenanceTarget, pictureAt, provenanceOf, timelineOf } from '../../core/src/index';
 import { readRegularFile } from './files';
 import { ARGUMENTS, type Check, type Command, RequestError, isCommand } from './requests';
 import { regressionScenario, scheduleFile } from './regression';
@@ -174,6 +174,7 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     gotoStep: this.route(ARGUMENTS.gotoStep, this.gotoStepRequest),
     traceInfo: this.route(ARGUMENTS.traceInfo, this.traceInfoRequest),
     picture: this.route(ARGUMENTS.picture, this.pictureRequest),
+    provenance: this.route(ARGUMENTS.provenance, this.provenanceRequest),
     lanes: this.route(ARGUMENTS.lanes, this.lanesRequest),
     moveNext: this.route(ARGUMENTS.moveNext, this.moveNextRequest),
     schedule: this.route(ARGUMENTS.schedule, this.scheduleRequest),
@@ -765,6 +766,31 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
+  /**
+   * Issue 11's provenance: the step that last wrote a TLB entry or a bit
+   * (named by the core map's target or by a Variables pane evaluateName), and
+   * for a stale entry the chain that left it there. Steps are 0-based micro-
+   * steps; `gotoStep {step: step + 1}` stands just after one.
+   */
+  private provenanceRequest(response: DebugProtocol.Response, args: { target?: ProvenanceTarget; expression?: string }): void {
+    const rt = this.running();
+    if (rt.isMoving) throw new RequestError('the debugger is moving; ask again at the next stop');
+    const state = rt.cursor.state;
+    let target = args.target;
+    if (!target && args.expression !== undefined) {
+      try {
+        target = provenanceTargetOf(parseExpression(args.expression), state);
+      } catch (e) {
+        if (!(e instanceof ExpressionError)) throw e;
+      }
+    }
+    if (!target) throw new RequestError(`'${args.expression ?? ''}' names no TLB entry, need_tlb_flush bit or cpu_in_guest bit`);
+    if (target.kind === 'tlb' && target.domain >= state.tlbs.length) throw new RequestError(`there is no TLB domain ${target.domain}`);
+    if (target.kind === 'bit' && (!state.guests.has(target.guest) || target.cpu >= state.topology.cpuCount)) throw new RequestError(`there is no bit ${target.cpu} of a guest '${target.guest}'`);
+    response.body = provenanceOf(rt.scenario, rt.run.steps, state, rt.cursor.position, target);
+    this.sendResponse(response);
+  }
+
   // ---- threads and stacks -------------------------------------------------------------------
 
   /** The thread of the cpu acting at this point, or the sequencer. */
@@ -877,6 +903,8 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     if (n.size !== undefined && n.size > PAGE) v.indexedVariables = n.size;
     // not a standard attribute: clients without it still see the ' *'
     if (changed) v.presentationHint = { attributes: ['changed'] };
+    // VS Code's context key debugProtocolVariableMenuContext: the pane offers "Go to the Step That Last Wrote It" here only
+    if (n.provenance) Object.assign(v, { __vscodeVariableMenuContext: 'provenance' });
     return v;
   }
 

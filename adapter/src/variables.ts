@@ -18,6 +18,8 @@ export interface VarNode {
   children?: () => VarNode[];
   /** Number of children, when it may be large (paged by the client). */
   size?: number;
+  /** A TLB entry or a single bit, whose evaluateName the provenance request reads (the pane's context menu offers it). */
+  provenance?: boolean;
 }
 
 export interface Format {
@@ -88,7 +90,7 @@ export function tlbNode(domain: number, state: MachineState, f: Format): VarNode
                 value: `${list.length} entr${list.length === 1 ? 'y' : 'ies'}`,
                 raw: list.map((e) => entryRaw(e, state)).join(','),
                 size: list.length,
-                children: () => list.map((e) => entryNode(e, state, f)),
+                children: () => list.map((e) => entryNode(e, name, state, f)),
               };
             }),
         }
@@ -96,11 +98,14 @@ export function tlbNode(domain: number, state: MachineState, f: Format): VarNode
   };
 }
 
-function entryNode(e: TlbEntry, state: MachineState, f: Format): VarNode {
+function entryNode(e: TlbEntry, domain: string, state: MachineState, f: Format): VarNode {
   return {
     name: `${e.task}:${e.page}`,
     value: entryText(e, state, f),
     raw: entryRaw(e, state),
+    // names the entry, for Add to Watch and for the provenance command of the pane's context menu
+    evaluateName: `tlb(${domain}) has ${e.task}:${e.page}`,
+    provenance: true,
     children: () => [
       leaf('lpid', num(e.lpid, f), String(e.lpid)),
       leaf('pid', num(e.pid, f), String(e.pid)),
@@ -190,7 +195,7 @@ function maskNode(label: string, field: 'needTlbFlush' | 'cpuInGuest', guest: st
           dataId: `${field}:${guest}:${lo}:${hi}`,
           children: () =>
             Array.from({ length: t.threads }, (_, th) =>
-              leaf(`cpu${lo + th}`, bits[lo + th] ? '1' : '0', String(bits[lo + th]), { evaluateName: `${fn}(${guest}, cpu${lo + th})`, dataId: `${field}:${guest}:${lo + th}:${lo + th}` }),
+              leaf(`cpu${lo + th}`, bits[lo + th] ? '1' : '0', String(bits[lo + th]), { evaluateName: `${fn}(${guest}, cpu${lo + th})`, dataId: `${field}:${guest}:${lo + th}:${lo + th}`, provenance: true }),
             ),
         };
       }),

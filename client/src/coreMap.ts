@@ -1,16 +1,19 @@
 // The core map panel (issue 11): a webview beside the debugger that draws the
 // debug adapter's `picture` of the machine at every stop of a tlbscn debug
 // session, step back included, and moves the debugger (`gotoStep`) when a
-// timeline mark is picked. The adapter is the one source of truth: this file
+// timeline mark is picked; a clicked TLB entry or lamp asks the adapter its
+// provenance (provenance.ts). The adapter is the one source of truth: this file
 // only carries its answers to the page (webview/src/panel.ts).
 
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
+import type { ProvenanceTarget } from '../../core/src/index';
+import { gotoLastWrite } from './provenance';
 
 export const SHOW_CORE_MAP = 'tlbscn.showCoreMap';
 
 /** What the page sends (webview/src/panel.ts). */
-type FromPage = { type: 'ready' } | { type: 'gotoStep'; step: number };
+type FromPage = { type: 'ready' } | { type: 'gotoStep'; step: number } | { type: 'provenance'; target: ProvenanceTarget };
 
 class CoreMap {
   private panel: vscode.WebviewPanel | undefined;
@@ -77,6 +80,10 @@ class CoreMap {
       const session = tlbscnSession();
       // the stop it makes redraws the map, as any stop does
       if (session && Number.isSafeInteger(m.step)) void Promise.resolve(session.customRequest('gotoStep', { step: m.step })).catch((e: unknown) => vscode.window.showWarningMessage(`tlbscn: ${e instanceof Error ? e.message : String(e)}`));
+    } else if (m.type === 'provenance') {
+      // an entry or a lamp was clicked: the adapter checks the target, the pick moves the debugger
+      const session = tlbscnSession();
+      if (session) void gotoLastWrite(session, { target: m.target });
     }
   }
 

@@ -9,6 +9,7 @@ import { registerCommands } from './commands';
 import { registerCoreMap } from './coreMap';
 import { registerDebugging } from './debugConfig';
 import { registerEditWatch } from './edits';
+import { registerProvenance } from './provenance';
 import { registerScheduleCommands } from './schedules';
 import { startLanguageClient } from './languageClient';
 import { createRunStatusItem } from './languageStatus';
@@ -29,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tlbscn
   registerDebugging(context);
   registerCommands(context, output);
   registerCoreMap(context);
+  registerProvenance(context);
   registerScheduleCommands(context);
   registerEditWatch(context);
   registerCodeLens(context);

@@ -5,3 +5,4 @@ export * from './picture';
 export * from './timeline';
 export * from './report';
 export * from './html';
+export * from './provenance';
