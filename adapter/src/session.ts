@@ -48,7 +48,7 @@ import { regressionScenario, scheduleFile } from './regression';
 import { staleFromHere } from './fromHere';
 import { equivalentPoint, placeOf } from './edits';
 import { type LaunchConfig, LaunchError, type OutputLine, Runtime, type Stop, loadLaunch } from './runtime';
-import { type Format, type VarNode, guestsScope, machineScope, stepScope, valueNode } from './variables';
+import { type Format, type VarNode, accessScope, guestsScope, machineScope, stepScope, stoppedAccess, valueNode } from './variables';
 
 export interface TlbscnLaunchArguments extends DebugProtocol.LaunchRequestArguments, LaunchConfig {
   stopOnEntry?: boolean;
@@ -866,6 +866,8 @@ export class TlbscnDebugSession extends LoggingDebugSession {
         new Scope('Step', this.containers.create({ path: 'step', nodes: () => stepScope(rt, f) }), false),
       ],
     };
+    // VS Code opens only the first scope that is not expensive: at an access, the one about it
+    if (stoppedAccess(rt)) response.body.scopes.unshift(new Scope('At this access', this.containers.create({ path: 'access', nodes: () => accessScope(rt, f) }), false));
     this.sendResponse(response);
   }
 

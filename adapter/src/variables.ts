@@ -3,7 +3,7 @@
 // cpumask, vcpus, tasks), Step (what the last micro-step changed). Plain
 // data: session.ts hands out references and pages large collections.
 
-import { type Change, type MachineState, type TlbEntry, describeStall } from '../../core/src/index';
+import { type AccessRecord, type Change, type MachineState, type TlbEntry, describeStall } from '../../core/src/index';
 import { type Value, isStale, maskBig } from './expressions';
 import type { Runtime } from './runtime';
 
@@ -174,7 +174,7 @@ export function guestNode(name: string, state: MachineState, f: Format): VarNode
   };
 }
 
-function maskNode(label: string, field: 'needTlbFlush' | 'cpuInGuest', guest: string, bits: readonly boolean[], state: MachineState): VarNode {
+export function maskNode(label: string, field: 'needTlbFlush' | 'cpuInGuest', guest: string, bits: readonly boolean[], state: MachineState): VarNode {
   const t = state.topology;
   const fn = label;
   return {
@@ -245,6 +245,54 @@ export function taskNode(name: string, state: MachineState, f: Format): VarNode 
       },
     ],
   };
+}
+
+// ---- At this access ---------------------------------------------------------------
+
+/** The access a stop is about: the one about to run, else the one that just ran. */
+export function stoppedAccess(rt: Runtime): { access: AccessRecord; next: boolean } | undefined {
+  const next = rt.currentStep?.access;
+  if (next) return { access: next, next: true };
+  const last = rt.lastStep?.access;
+  return last ? { access: last, next: false } : undefined;
+}
+
+/**
+ * The scope shown first at a stop on an access (issue 11). VS Code opens the
+ * first scope that is not expensive, and nothing inside it, so the access's
+ * guest bits and its TLB domain's entries sit at its top level, under names
+ * that say whose they are and with values short enough for a default-width
+ * sidebar; the whole text is a child.
+ */
+export function accessScope(rt: Runtime, f: Format): VarNode[] {
+  const stopped = stoppedAccess(rt);
+  const state = rt.cursor.state;
+  const task = stopped && state.tasks.get(stopped.access.task);
+  if (!stopped || !task) return [];
+  const a = stopped.access;
+  const g = state.guests.get(task.guest)!;
+  const domain = state.topology.tlbDomainName(a.domain);
+  const nodes: VarNode[] = [
+    {
+      name: stopped.next ? 'next access' : 'last access',
+      value: `${a.task}:${a.page} on cpu${a.cpu}: ${a.outcome.toUpperCase()}`,
+      children: () => [leaf('TLB', domain), leaf('guest', `${g.name} (lpid ${num(g.lpid, f)})`), ...(a.explanation ? [leaf('why', a.explanation)] : [])],
+    },
+    { ...maskNode('need_tlb_flush', 'needTlbFlush', g.name, g.needTlbFlush, state), name: `${g.name} need_tlb_flush` },
+    { ...maskNode('cpu_in_guest', 'cpuInGuest', g.name, g.cpuInGuest, state), name: `${g.name} cpu_in_guest` },
+  ];
+  const entries = [...state.tlbs[a.domain].values()].sort((x, y) => x.set - y.set || x.lpid - y.lpid || x.pid - y.pid || x.page.localeCompare(y.page));
+  if (!entries.length) nodes.push(leaf(`${domain} TLB`, 'empty'));
+  for (const e of entries) {
+    const full = entryNode(e, domain, state, f);
+    nodes.push({
+      ...full,
+      name: `${domain} ${e.task}:${e.page}`,
+      value: `set ${e.set} → frame ${num(e.frame, f)}${isStale(e, state) ? ' STALE' : ''}`,
+      children: () => [leaf('entry', full.value), ...full.children!()],
+    });
+  }
+  return nodes;
 }
 
 // ---- Step ----------------------------------------------------------------------------
