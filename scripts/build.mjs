@@ -14,6 +14,8 @@ const common = {
   minify: production,
   sourcemap: production ? false : 'linked',
   logLevel: 'warning',
+  // the walkthrough's sample scenarios, bundled into the extension as text (client/src/walkthrough.ts)
+  loader: { '.tlbscn': 'text' },
 };
 
 const programs = [

@@ -103,6 +103,29 @@ test('every contributed command is registered by the client, and every menu name
   assert.ok(contributes.menus['debug/variables/context'].some((m: { command: string }) => m.command === 'tlbscn.toggleFormatting'));
 });
 
+test('the walkthrough: each step\'s page is packaged, and each command it links is contributed or one of the workbench\'s', async () => {
+  const { listFiles } = require('@vscode/vsce/out/package.js');
+  const packaged: string[] = await listFiles({ cwd: root, dependencies: false });
+  const ids = contributes.commands.map((c: { command: string }) => c.command);
+  const workbench = ['workbench.action.debug.start', 'workbench.action.debug.stepBack'];
+  const [walkthrough] = contributes.walkthroughs;
+  assert.deepEqual(
+    walkthrough.steps.map((s: { id: string }) => s.id),
+    ['openSeed', 'staleStop', 'coreMap', 'stepBack', 'earlyClear'],
+  );
+  for (const step of walkthrough.steps as { id: string; description: string; media: { markdown: string }; completionEvents: string[] }[]) {
+    assert.ok(packaged.includes(step.media.markdown), `${step.id}: ${step.media.markdown} goes into the .vsix`);
+    const links = [...step.description.matchAll(/\(command:([\w.]+)(?:\?([^)]*))?\)/g)];
+    assert.ok(links.length > 0, `${step.id} links a command`);
+    for (const [, id, args] of links) {
+      assert.ok(ids.includes(id) || workbench.includes(id), `${step.id} links ${id}`);
+      // the sample it opens is one the command knows (client/src/walkthrough.ts)
+      if (args) assert.match(readFileSync(path.join(root, 'client', 'src', 'walkthrough.ts'), 'utf8'), new RegExp(`'${JSON.parse(decodeURIComponent(args))[0].replace('.', '\\.')}'`));
+    }
+    for (const e of step.completionEvents.filter((x) => x.startsWith('onCommand:tlbscn.'))) assert.ok(ids.includes(e.slice('onCommand:'.length)), `${step.id} completes on ${e}`);
+  }
+});
+
 test('settings: the six the language server and client read, with their defaults', async () => {
   const props = contributes.configuration.properties;
   assert.deepEqual(Object.keys(props).sort(), [

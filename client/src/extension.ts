@@ -10,6 +10,7 @@ import { registerCoreMap } from './coreMap';
 import { registerDebugging } from './debugConfig';
 import { registerEditWatch } from './edits';
 import { registerProvenance } from './provenance';
+import { registerWalkthrough } from './walkthrough';
 import { registerScheduleCommands } from './schedules';
 import { startLanguageClient } from './languageClient';
 import { createRunStatusItem } from './languageStatus';
@@ -31,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tlbscn
   registerCommands(context, output);
   registerCoreMap(context);
   registerProvenance(context);
+  registerWalkthrough(context);
   registerScheduleCommands(context);
   registerEditWatch(context);
   registerCodeLens(context);
