@@ -2,8 +2,6 @@
 // Each returns what it computed, so the extension's own tests can check it.
 
 import * as vscode from 'vscode';
-import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import {
   describeStall,
   pinpoint,
@@ -23,7 +21,8 @@ import { type ExploreBounds, boundReached } from './bounds';
 import { DEBUG_TYPE, TOGGLE_FORMATTING_REQUEST, scenarioLaunchConfig } from './debugConfig';
 import { configuredExploreBounds, displayPath, effectiveKernel, loadScenario, refuseErrors, targetUri, unreadable, type LoadedScenario } from './scenarios';
 import { selectKernel } from './statusBar';
-import type { ExploreMessage, ExploreRequest } from './exploreWorker';
+import type { ExploreRequest } from './exploreWorker';
+import { exploreInWorker } from './exploreRunner';
 
 /** The scenario a command acts on, or undefined after telling the user why there is none or why it cannot run. */
 async function runnable(arg: unknown, action: string, output: vscode.OutputChannel): Promise<LoadedScenario | undefined> {
@@ -81,20 +80,11 @@ async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, 
   const started = Date.now();
   const found = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Exploring the interleavings of ${where} under ${kernel}`, cancellable: true },
-    (progress, cancel) =>
-      new Promise<Extract<ExploreMessage, { kind: 'done' }> | undefined>((resolve, reject) => {
-        const request: ExploreRequest = { text: s.text, kernel, maxStall, maxStates: bounds.maxStates, maxSeconds: bounds.maxSeconds };
-        const worker = new Worker(path.join(__dirname, 'exploreWorker.js'), { workerData: request });
-        const limits = `at most ${bounds.maxStates.toLocaleString('en-US')} states, ${bounds.maxSeconds} s`;
-        cancel.onCancellationRequested(() => void worker.terminate().then(() => resolve(undefined)));
-        worker.on('error', reject);
-        worker.on('message', (m: ExploreMessage) => {
-          if (m.kind === 'progress') progress.report({ message: `${m.schedules} schedules, ${m.states} states (${limits})` });
-          else if (m.kind === 'failed') reject(new Error(m.message));
-          else resolve(m);
-          if (m.kind !== 'progress') void worker.terminate();
-        });
-      }),
+    (progress, cancel) => {
+      const limits = `at most ${bounds.maxStates.toLocaleString('en-US')} states, ${bounds.maxSeconds} s`;
+      const request: ExploreRequest = { text: s.text, kernel, maxStall, maxStates: bounds.maxStates, maxSeconds: bounds.maxSeconds };
+      return exploreInWorker(request, (schedules, states) => progress.report({ message: `${schedules} schedules, ${states} states (${limits})` }), cancel);
+    },
   );
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   output.clear();

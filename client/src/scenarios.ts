@@ -27,10 +27,10 @@ export async function loadScenario(uri: vscode.Uri): Promise<LoadedScenario> {
 
 /**
  * The debug adapter's limits (adapter/src/files.ts), for the files the client
- * reads unasked too (the Testing view reads every *.tlbscn of the workspace,
+ * reads unasked too (the Testing view reads every *.tlbscn and *.schedule.json of the workspace,
  * trusted or not): a FIFO would block the extension host, a huge file fill it.
  */
-async function readScenarioFile(uri: vscode.Uri): Promise<string> {
+export async function readScenarioFile(uri: vscode.Uri): Promise<string> {
   const stat = await vscode.workspace.fs.stat(uri);
   if (stat.type & vscode.FileType.Directory) throw new ScenarioRefused('it is a directory');
   if (!(stat.type & vscode.FileType.File)) throw new ScenarioRefused('it is not a regular file');

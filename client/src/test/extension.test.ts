@@ -216,6 +216,9 @@ export function registerSuite(): void {
         itemsOf(seed.children).map((c) => c.label),
         ['under buggy', 'under early-clear', 'under fixed', 'under v5.2', 'under fixed-smt8', 'under v5.17'],
       );
+      // a race sample without expect lines is an explore test under its own variant
+      const lost = files.find((i) => i.label.endsWith('lost-update.tlbscn'));
+      assert.deepEqual(lost && itemsOf(lost.children).map((c) => c.label), ['explore under fixed']);
     });
   });
 }
