@@ -47,6 +47,8 @@ export const isReferenceParams = (p: unknown): p is ReferenceParams =>
 
 export const isRenameParams = (p: unknown): p is RenameParams => hasDocument(p) && isPosition(p.position) && typeof p.newName === 'string';
 
+export const isRangeParams = (p: unknown): p is { textDocument: TextDocumentIdentifier; range: Range } => hasDocument(p) && isRange(p.range);
+
 export const isCodeActionParams = (p: unknown): p is CodeActionParams =>
   hasDocument(p) && isRange(p.range) && isObject(p.context) && Array.isArray(p.context.diagnostics) && p.context.diagnostics.every((d) => isObject(d) && isRange(d.range));
 

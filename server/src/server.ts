@@ -16,7 +16,7 @@ import {
   createConnection,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { resolveKernel } from '../../core/src/index';
+import { type RunResult, resolveKernel } from '../../core/src/index';
 import {
   anyParams,
   detached,
@@ -28,6 +28,7 @@ import {
   isDocumentParams,
   isObject,
   isPositionParams,
+  isRangeParams,
   isReferenceParams,
   isRenameParams,
   isWillSaveParams,
@@ -39,6 +40,7 @@ import { doComplete } from './service/completion';
 import { RunMemo, finishDiagnostics, frontEndDiagnostics, runDiagnostics, runScenario } from './service/diagnostics';
 import { foldingRanges } from './service/folding';
 import { formatDocument } from './service/formatting';
+import { inlayHints } from './service/inlayHints';
 import { doHover } from './service/hover';
 import { doRename, findDefinition, findDocumentHighlights, findReferences, prepareRename } from './service/navigation';
 import { SEMANTIC_TOKENS_LEGEND, semanticTokens } from './service/semanticTokens';
@@ -52,6 +54,7 @@ let initializationSettings: SettingsInput | undefined;
 let clientPullsConfiguration = false;
 let clientRegistersConfiguration = false;
 let clientSnippets = false;
+let clientRefreshesInlayHints = false;
 
 /** Merges what a client sent over the defaults; an unknown kernel name, or a value of the wrong type, is ignored. */
 function readSettings(input: SettingsInput | undefined): TlbscnSettings {
@@ -88,6 +91,8 @@ const scheduled = new Set<string>();
 const generations = new Map<string, number>();
 /** Per document: checkpoints of its last run, so an edit re-runs only what follows it. */
 const runMemos = new Map<string, RunMemo>();
+/** Per document: the last run as you type, and the version it ran; the inlay hints read it. */
+const lastRuns = new Map<string, { version: number; run: RunResult }>();
 
 function scheduleValidation(uri: string): void {
   if (scheduled.has(uri)) return; // the pending validation will read the latest version
@@ -123,6 +128,11 @@ async function validate(uri: string): Promise<void> {
       memo,
     );
     if (run) diagnostics.push(...runDiagnostics(analysis, run, uri));
+    if (run && current()) {
+      lastRuns.set(uri, { version, run });
+      // hints asked for before this run came were empty: the client asks again
+      if (clientRefreshesInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+    }
   }
   if (!current()) return;
   void connection.sendDiagnostics({ uri, version, diagnostics: finishDiagnostics(diagnostics) });
@@ -152,6 +162,7 @@ connection.onInitialize(
     clientPullsConfiguration = !!caps.workspace?.configuration;
     clientRegistersConfiguration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     clientSnippets = !!caps.textDocument?.completion?.completionItem?.snippetSupport;
+    clientRefreshesInlayHints = !!caps.workspace?.inlayHint?.refreshSupport;
     initializationSettings = isObject(params.initializationOptions) ? (params.initializationOptions as SettingsInput) : undefined;
     settings = readSettings(initializationSettings);
     return {
@@ -168,6 +179,7 @@ connection.onInitialize(
         documentFormattingProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
         semanticTokensProvider: { legend: SEMANTIC_TOKENS_LEGEND, full: true },
+        inlayHintProvider: true,
       },
       serverInfo: { name: 'tlbscn' },
     };
@@ -195,6 +207,7 @@ documents.onDidClose((e) => {
   analyses.delete(e.document.uri);
   generations.delete(e.document.uri);
   runMemos.delete(e.document.uri);
+  lastRuns.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
@@ -211,6 +224,14 @@ connection.onDocumentSymbol(guardRequest(log, 'textDocument/documentSymbol', isD
 connection.onFoldingRanges(guardRequest(log, 'textDocument/foldingRange', isDocumentParams, (p) => withDocument(p.textDocument.uri, foldingRanges) ?? []));
 connection.onDocumentFormatting(guardRequest(log, 'textDocument/formatting', isDocumentParams, (p) => withDocument(p.textDocument.uri, formatDocument) ?? []));
 connection.languages.semanticTokens.on(guardRequest(log, 'textDocument/semanticTokens/full', isDocumentParams, (p) => withDocument(p.textDocument.uri, semanticTokens) ?? { data: [] }));
+// the outcomes of the run as you type, once it has run this version (never a run of their own; none in Restricted Mode, where nothing runs)
+connection.languages.inlayHint.on(
+  guardRequest(log, 'textDocument/inlayHint', isRangeParams, (p) => {
+    const last = lastRuns.get(p.textDocument.uri);
+    if (!settings.diagnostics.run) return [];
+    return withDocument(p.textDocument.uri, (a) => (last?.version === a.version ? inlayHints(a, last.run, p.range) : [])) ?? [];
+  }),
+);
 connection.onCodeAction(
   guardRequest(log, 'textDocument/codeAction', isCodeActionParams, (p, token) => {
     const uri = p.textDocument.uri;

@@ -128,12 +128,14 @@ export class Simulation {
    * you type. `explain: false` also skips explaining stale accesses (the
    * explorer's search, which replays what it finds with a full record).
    * A recorded run stops with a runtime error after `maxRecordedSteps`
-   * micro-steps (default MAX_RECORDED_STEPS).
+   * micro-steps (default MAX_RECORDED_STEPS). `allAccesses` keeps every
+   * access in an outcomes-only run too: one per access event of the file (no
+   * event runs twice), for the language server's inlay hints.
    */
   constructor(
     readonly scenario: Scenario,
     readonly variant: KernelVariant,
-    readonly options: { record?: boolean; explain?: boolean; maxRecordedSteps?: number } = {},
+    readonly options: { record?: boolean; explain?: boolean; maxRecordedSteps?: number; allAccesses?: boolean } = {},
     readonly state: MachineState = initialState(scenario),
   ) {
     this.kernel = new Kernel(state, variant, scenario, options.record !== false);
@@ -164,7 +166,7 @@ export class Simulation {
   }
 
   /** An outcomes-only run of `scenario` that carries on from a checkpoint of an earlier run. */
-  static resume(scenario: Scenario, cp: Checkpoint, options: { explain?: boolean } = {}): Simulation {
+  static resume(scenario: Scenario, cp: Checkpoint, options: { explain?: boolean; allAccesses?: boolean } = {}): Simulation {
     const sim = new Simulation(scenario, VARIANTS[cp.kernel], { ...options, record: false }, cloneState(cp.state));
     prefix(sim.accesses, cp.from.accesses, cp.accesses);
     prefix(sim.expectations, cp.from.expectations, cp.expectations);
@@ -472,8 +474,8 @@ export class Simulation {
     if (access) {
       access.step = index;
       if (access.outcome === 'stale' && this.options.explain !== false) access.explanation = explainStale(this, access);
-      // an outcomes-only run keeps the stale accesses only (and the last, for `expect`)
-      if (this.recording || access.outcome === 'stale') this.accesses.push(access);
+      // an outcomes-only run keeps the stale accesses only (and the last, for `expect`), unless asked for all
+      if (this.recording || access.outcome === 'stale' || this.options.allAccesses) this.accesses.push(access);
       if (access.outcome === 'stale' && !this.stallAtStale) this.stallAtStale = { ...this.stall };
       this.lastAccess = access;
       this.outcomes[access.outcome]++;

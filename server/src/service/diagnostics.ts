@@ -86,7 +86,8 @@ export async function runScenario(
   const scenario = analysis.scenario;
   const kernel = effectiveKernel(analysis, fallback);
   const from = memo.resumable(analysis.lines, kernel);
-  const sim = from ? Simulation.resume(scenario, from) : new Simulation(scenario, variantFor(scenario, kernel), { record: false });
+  // every access kept: the inlay hints show each one's outcome (inlayHints.ts)
+  const sim = from ? Simulation.resume(scenario, from, { allAccesses: true }) : new Simulation(scenario, variantFor(scenario, kernel), { record: false, allAccesses: true });
   // earlier checkpoints stay valid; they now take their records from the new run
   const checkpoints = from ? memo.checkpoints.filter((c) => c.item <= from.item).map((c) => ({ ...c, from: sim })) : [];
   const program = scenario.program;
