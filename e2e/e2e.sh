@@ -24,6 +24,8 @@ ts "packaged $(basename "$VSIX") ($(du -k "$VSIX" | cut -f1) KB)"
 # A fresh workspace (the sample scenarios, no launch.json: F5 must just work), user data and extensions.
 mkdir -p "$RUN_DIR/ws" "$RUN_DIR/udd/User" "$RUN_DIR/exts" "$RUN_DIR/shots"
 cp "$ROOT"/sample-scenarios/*.tlbscn "$RUN_DIR/ws/"
+# and the races the explorer finds, in their folder (the Testing view lists them as explore tests)
+cp -r "$ROOT"/sample-scenarios/races "$RUN_DIR/ws/races"
 cp "$ROOT/e2e/settings.json" "$RUN_DIR/udd/User/settings.json"
 COMMON=(--config "$RUN_DIR/config.yaml" --user-data-dir "$RUN_DIR/udd" --extensions-dir "$RUN_DIR/exts")
 "$CS" "${COMMON[@]}" --install-extension "$VSIX" >"$RUN_DIR/install.log" 2>&1
