@@ -349,8 +349,9 @@ export class TlbscnDebugSession extends LoggingDebugSession {
       ...(stop.exception ? { text: stop.exception.description } : {}),
       ...(stop.hitBreakpointIds.length ? { hitBreakpointIds: stop.hitBreakpointIds } : {}),
     };
-    this.sendEvent({ seq: 0, type: 'event', event: 'stopped', body } as DebugProtocol.StoppedEvent);
+    // before the stop is told: what the client reads at the stop already knows the file changed
     this.compareText();
+    this.sendEvent({ seq: 0, type: 'event', event: 'stopped', body } as DebugProtocol.StoppedEvent);
   }
 
   /**
