@@ -65,6 +65,8 @@ const REQUESTS: Record<string, { method: string; params: (c: Context) => unknown
     { method: 'textDocument/codeAction', params: (c) => ({ textDocument: { uri: c.uri }, range: { start: c.position, end: c.position }, context: { diagnostics: c.diagnostics } }) },
   ],
   semanticTokensProvider: [{ method: 'textDocument/semanticTokens/full', params: (c) => ({ textDocument: { uri: c.uri } }) }],
+  // the hints of the lines from the top to the fuzzed position (their range may reach past the end)
+  inlayHintProvider: [{ method: 'textDocument/inlayHint', params: (c) => ({ textDocument: { uri: c.uri }, range: { start: { line: 0, character: 0 }, end: c.position } }) }],
 };
 
 /** Capabilities that are not requests. */
