@@ -20,7 +20,7 @@ const status = cli('compare', ...samples);
 const explore = (file, kernel, ...more) => {
   rule(`tlbscn explore ${file} --kernel ${kernel} ${more.join(' ')}`);
   spawnSync(process.execPath, ['bin/tlbscn.js', 'explore', file, '--kernel', kernel, ...more], { stdio: ['ignore', 'pipe', 'ignore'], encoding: 'utf8' })
-    .stdout.split('\n').filter((l) => /: kernel .*(schedule|truncated)|^stall |^schedule \(|→ STALE/.test(l)).forEach((l) => console.log(l));
+    .stdout.split('\n').filter((l) => /: kernel .*(schedule|truncated)|^stall |^race: |^schedule \(|→ STALE/.test(l)).forEach((l) => console.log(l));
 };
 explore('sample-scenarios/early-clear-race.tlbscn', 'early-clear');
 explore('sample-scenarios/early-clear-race.tlbscn', 'fixed');
