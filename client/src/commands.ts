@@ -4,12 +4,11 @@
 import * as vscode from 'vscode';
 import {
   describeStall,
-  pinpoint,
   exploreJson,
   formatDiagnostic,
   formatKernelTable,
   formatRun,
-  runSchedule,
+  counterexampleOf,
   simulate,
   variantRows,
   type ExploreResult,
@@ -101,7 +100,7 @@ async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, 
     maxStall: maxStall ?? null,
     ...(found.stoppedBy ? { stoppedBy: found.stoppedBy } : {}),
     ...(found.error ? { error: found.error } : {}),
-    ...(found.schedule ? { counterexample: staleSchedule(s, found.schedule, kernel, found.leastStall ?? true) } : {}),
+    ...(found.schedule ? { counterexample: counterexampleOf(s.check.scenario, found.schedule, found.leastStall ?? true, kernel) } : {}),
   };
   const counted = `${result.schedules} schedule${result.schedules === 1 ? '' : 's'}, ${result.states} states`;
   const topology = s.check.scenario.topology;
@@ -180,11 +179,6 @@ async function offerReplay(s: LoadedScenario, result: ExploreResult, kernel: Ker
   });
 }
 
-/** The worker's stale schedule, replayed here with a full trace, and the race it pinpoints. */
-function staleSchedule(s: LoadedScenario, schedule: number[], kernel: KernelName, leastStall: boolean): NonNullable<ExploreResult['counterexample']> {
-  const race = pinpoint(s.check.scenario, schedule, kernel);
-  return { schedule, run: runSchedule(s.check.scenario, schedule, kernel), leastStall, ...(race ? { race } : {}) };
-}
 
 export function registerCommands(context: vscode.ExtensionContext, output: vscode.OutputChannel): void {
   const scenarioCommand = <T>(id: string, action: string, fn: (s: LoadedScenario) => T | Thenable<T>) =>

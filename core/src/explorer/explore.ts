@@ -32,7 +32,7 @@ import { type Chooser, type LaneState, Simulation, type SimulationSnapshot, Stal
 import { type Change, revertChanges } from '../machine/state';
 import type { RunResult, RuntimeError } from '../machine/trace';
 import { independentLane } from './independence';
-import { type Pinpoint, pinpoint } from './pinpoint';
+import { type Pinpoint, pinpoint, replaySchedule } from './pinpoint';
 import { StateKeys } from './stateKeys';
 
 /** At each decision: the cpu of the lane that moved. Replayable by `scheduleChooser`. */
@@ -122,35 +122,38 @@ export function explore(scenario: Scenario, override?: KernelName, options: Expl
     return result;
   }
   let schedule = first.found;
-  let run = runSchedule(scenario, schedule, override);
-  let leastStall = run.stall.steps === 0;
+  // only the stall of a schedule found on the way is read: an outcomes-only run gives it
+  const stallOf = (s: Schedule) => new Simulation(scenario, variant, { record: false, explain: false }).runAll(scheduleChooser(s)).stall.steps;
+  let stall = stallOf(schedule);
+  let leastStall = stall === 0;
   if (shortest) {
-    // the shortest one, proven so unless a bound stopped the search
+    // the shortest one, proven so unless a bound stopped the search; its stall is its own, not minimised
     result.shortest = !first.stoppedBy;
-    result.counterexample = { schedule, run, leastStall: run.stall.steps === 0, ...withRace(scenario, schedule, override) };
-    return result;
-  }
-  // the least stall: a search bounded just below the stall of what was found, again and again until
-  // one finds nothing (searches that find stop early; only the last one is exhaustive)
-  while (!leastStall && Date.now() < deadline) {
-    const tighter = search(run.stall.steps - 1);
-    result.schedules += tighter.schedules;
-    if (!tighter.found) {
-      // none below: this stall is the least, unless a bound cut that search short
-      leastStall = !tighter.stoppedBy;
-      break;
+  } else {
+    // the least stall: a search bounded just below the stall of what was found, again and again until
+    // one finds nothing (searches that find stop early; only the last one is exhaustive)
+    while (!leastStall && Date.now() < deadline) {
+      const tighter = search(stall - 1);
+      result.schedules += tighter.schedules;
+      if (!tighter.found) {
+        // none below: this stall is the least, unless a bound cut that search short
+        leastStall = !tighter.stoppedBy;
+        break;
+      }
+      schedule = tighter.found;
+      stall = stallOf(schedule);
+      leastStall = stall === 0;
     }
-    schedule = tighter.found;
-    run = runSchedule(scenario, schedule, override);
-    leastStall = run.stall.steps === 0;
   }
-  result.counterexample = { schedule, run, leastStall, ...withRace(scenario, schedule, override) };
+  result.counterexample = counterexampleOf(scenario, schedule, leastStall, override);
   return result;
 }
 
-function withRace(scenario: Scenario, schedule: Schedule, override: KernelName | undefined): { race?: Pinpoint } {
-  const race = pinpoint(scenario, schedule, override);
-  return race ? { race } : {};
+/** A stale schedule as a counterexample: its recorded run and the race pinpointed in it (one replay serves both). */
+export function counterexampleOf(scenario: Scenario, schedule: Schedule, leastStall: boolean, override?: KernelName): NonNullable<ExploreResult['counterexample']> {
+  const stale = replaySchedule(scenario, schedule, override);
+  const race = pinpoint(scenario, schedule, override, stale);
+  return { schedule, run: stale.run, leastStall, ...(race ? { race } : {}) };
 }
 
 function searchSchedules(
@@ -296,21 +299,14 @@ function searchSchedules(
     verdict = reached(at, step(at, () => sim.moveLane(ready, lanes, ready[choice])));
     if (++visits % CLOCK_EVERY === 0) {
       if (visits % PROGRESS_EVERY === 0) o.onProgress?.(r.schedules, seen.size);
-      if (Date.now() >= o.deadline) {
-        r.states = seen.size;
-        return { ...r, stoppedBy: 'time', ...(bestPath ? { found: bestPath } : {}) };
-      }
+      if (Date.now() >= o.deadline) verdict = 'late';
     }
   }
   r.states = seen.size;
-  if (bestPath) {
-    const stoppedBy = verdict === 'limit' ? 'states' : verdict === 'late' ? 'time' : undefined;
-    return { ...r, found: bestPath, ...(stoppedBy ? { stoppedBy } : {}) };
-  }
-  if (verdict === 'stale') return { ...r, found: path.slice() };
-  if (verdict === 'limit') return { ...r, stoppedBy: 'states' };
-  if (verdict === 'late') return { ...r, stoppedBy: 'time' };
-  return r;
+  // --shortest keeps the best found so far, even when a bound stopped it
+  const found = bestPath ?? (verdict === 'stale' ? path.slice() : undefined);
+  const stoppedBy = verdict === 'limit' ? 'states' : verdict === 'late' ? 'time' : undefined;
+  return { ...r, ...(found ? { found } : {}), ...(stoppedBy ? { stoppedBy } : {}) };
 }
 
 /**

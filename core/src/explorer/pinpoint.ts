@@ -35,13 +35,13 @@ export interface Pinpoint {
   summary: string;
 }
 
-export function pinpoint(scenario: Scenario, schedule: Schedule, override?: KernelName): Pinpoint | undefined {
-  const stale = replay(scenario, schedule, override);
+/** `stale` is the stale schedule's replay, when the caller has it already. */
+export function pinpoint(scenario: Scenario, schedule: Schedule, override?: KernelName, stale = replaySchedule(scenario, schedule, override)): Pinpoint | undefined {
   for (let k = schedule.length - 1; k >= 0; k--) {
     for (const cpu of stale.ready[k]) {
       if (cpu === schedule[k]) continue;
       const candidate = [...schedule.slice(0, k), cpu, ...schedule.slice(k)];
-      const safe = replay(scenario, candidate, override);
+      const safe = replaySchedule(scenario, candidate, override);
       if (safe.run.stale > 0 || safe.run.errors.length > 0) continue;
       const staleFirst = describe(stale.run.steps[stale.stepAt[k]]);
       const safeFirst = describe(safe.run.steps[safe.stepAt[k]]);
@@ -58,8 +58,16 @@ export function pinpoint(scenario: Scenario, schedule: Schedule, override?: Kern
   return undefined;
 }
 
-/** A recorded replay, with the cpus that were ready and the index of the step taken at each decision. */
-function replay(scenario: Scenario, schedule: Schedule, override?: KernelName): { run: RunResult; ready: number[][]; stepAt: number[]; schedule: Schedule } {
+export interface Replay {
+  run: RunResult;
+  /** At each decision: the cpus that were ready, the index of the step taken, and the cpu that took it. */
+  ready: number[][];
+  stepAt: number[];
+  schedule: Schedule;
+}
+
+/** A recorded replay of a schedule, with what was decided at each decision. */
+export function replaySchedule(scenario: Scenario, schedule: Schedule, override?: KernelName): Replay {
   const sim = new Simulation(scenario, variantFor(scenario, override));
   const ready: number[][] = [];
   const stepAt: number[] = [];
