@@ -134,6 +134,10 @@ export function explainStale(sim: Simulation, access: AccessRecord): string {
   // domain.md S15: a sweep that began before the move cleared the bit after it
   const lost = lastMove && sim.notable.clearErasing(lastMove);
   const early = sim.notable.lastEarlyClearIn(entry.guest, domain, entry.filledStep);
+  // v5.17: an entry after the move that found its own bit set but not all, and only ptesync'd
+  const ptesyncOnly = lastMove && sim.notable.lastPtesyncIn(entry.guest, domain, lastMove.index)?.entryTest;
+  // the bit the stale access's cpu tests on entry (domain.md S10: not always the one the move set)
+  const tested = representative(t, access.cpu, sim.variant.entryBit);
 
   if (!leftBy) {
     parts.push(`no vcpu of ${entry.guest} left ${dname} after the fill, so nothing marked it for a flush`);
@@ -159,14 +163,13 @@ export function explainStale(sim: Simulation, access: AccessRecord): string {
     parts.push(
       `need_tlb_flush[${c.bit}] was set again when ${leftBy.vcpu} left, while cpu${c.cpu} was still sweeping from an earlier request; cpu${c.cpu} then cleared the bit at the end of its sweep, which had passed set ${entry.set} before the entry was filled, so the new request was lost (domain notes S15)`,
     );
-  } else if (sim.notable.lastPtesyncIn(entry.guest, domain, lastMove.index)) {
-    const p = sim.notable.lastPtesyncIn(entry.guest, domain, lastMove.index)!.entryTest!;
+  } else if (ptesyncOnly) {
+    const p = ptesyncOnly;
     parts.push(
       `need_tlb_flush[${leftBy.markedBits!.join(', ')}] were set when ${leftBy.vcpu} left, but cpu${p.cpu} found its own bit ${p.bit} set and bit ${p.clearBit} clear: ptesync only, no sweep (${sim.variant.name} sweeps only when every bit of the TLB domain is set)`,
     );
-  } else if (representative(t, access.cpu, sim.variant.entryBit) !== leftBy.markedBit && sim.variant.setter === 'first') {
+  } else if (tested !== leftBy.markedBit && sim.variant.setter === 'first') {
     // domain.md S10: a29ebeaf's setter rounds to the core's first thread, its checker to a multiple of 4
-    const tested = representative(t, access.cpu, sim.variant.entryBit);
     parts.push(
       `need_tlb_flush[${leftBy.markedBit}] was set when ${leftBy.vcpu} left, but the entry path of cpu${access.cpu} tests bit ${tested} under ${sim.variant.name}, which nobody set, so it entered without flushing (domain notes S10)`,
     );

@@ -524,8 +524,7 @@ export class Kernel {
     if (this.variant.migrateAwayIpi) follow.push(this.migrateAway(op, op.prevCpu));
     if (!this.recording) return this.said('', follow);
     const whom = targets.length ? `IPI ${targets.map((c) => `cpu${c}`).join(', ')}` : `no thread of ${this.domainName(op.prevCpu)} is in ${g.name}, no IPI`;
-    const marked = bits.length === 1 ? `need_tlb_flush[${bits[0]}]` : `need_tlb_flush[${bits.join(', ')}]`;
-    return this.said(`radix_flush_cpu: set ${marked} of ${g.name}, ${whom}`, follow);
+    return this.said(`radix_flush_cpu: set need_tlb_flush[${bits.join(', ')}] of ${g.name}, ${whom}`, follow);
   }
 
   /**

@@ -118,6 +118,8 @@ export class Simulation {
   private stepCount = 0;
   /** A recorded run reached its bound (options.maxRecordedSteps): nothing more runs. */
   private stopped = false;
+  /** The micro-steps a run may record (see atBound); an outcomes-only run has no bound. */
+  private readonly recordedBound: number;
   /** The steps explanations read (kept in both modes; see NotableSteps). */
   notable: NotableSteps;
 
@@ -139,6 +141,7 @@ export class Simulation {
     readonly state: MachineState = initialState(scenario),
   ) {
     this.kernel = new Kernel(state, variant, scenario, options.record !== false);
+    this.recordedBound = options.record !== false ? (options.maxRecordedSteps ?? MAX_RECORDED_STEPS) : Infinity;
     this.notable = new NotableSteps((cpu) => state.topology.tlbDomainOf(cpu));
   }
 
@@ -252,7 +255,7 @@ export class Simulation {
       const event = this.eventCount++;
       const stack = this.expand(item, this.stack).reverse();
       while (stack.length) {
-        if (this.atBound(item.line, item.range)) {
+        if (this.atBound(item.line, item)) {
           stack.length = 0;
           break;
         }
@@ -371,11 +374,11 @@ export class Simulation {
         return `${who} waits for ${vcpu} to finish entering on cpu${this.enteringOn(vcpu, lanes)?.cpu}`;
       }
       case 'schedule':
-        return `${who} waits for ${e.vcpu.guest.text}.vcpu${e.vcpu.index} to enter the guest`;
+        return `${who} waits for ${vcpuName(e.vcpu)} to enter the guest`;
       default: {
         const task = this.state.tasks.get(e.task.text)!;
         if (task.vcpu === undefined) return `${who} waits for ${task.name} to be scheduled on a vcpu`;
-        return `${who} waits for ${task.guest}.vcpu${task.vcpu} to enter the guest`;
+        return `${who} waits for ${vcpuName({ guest: task.guest, index: task.vcpu })} to enter the guest`;
       }
     }
   }
@@ -396,13 +399,12 @@ export class Simulation {
     });
   }
 
-
   /** One micro-step of one lane (plus the expectations that follow it, which take no step). */
   private stepLane(lanes: LaneState[], lane: LaneState): void {
     this.settle(lane, true);
     if (lane.pending.length === 0) return;
     const top = lane.pending[lane.pending.length - 1];
-    if (this.atBound(top.line, rangeOf(top))) return;
+    if (this.atBound(top.line, top)) return;
     const op = lane.pending.pop()!;
     const outcome = this.execute(op, this.laneEvent(lane), lane.index);
     if (outcome.abort) lane.pending.length = 0;
@@ -504,11 +506,12 @@ export class Simulation {
    * valid scenario of a few thousand lines can ask for tens of millions
    * (each entry after a move sweeps up to 4,096 TLB sets), beyond any heap.
    */
-  private atBound(line: number, range: Range): boolean {
+  private atBound(line: number, at: { range: Range } | Op): boolean {
+    // asked before every op: nothing is built (an event's range is made when read) until the bound is reached
+    if (this.stepCount < this.recordedBound) return false;
     if (this.stopped) return true;
-    const bound = this.options.maxRecordedSteps ?? MAX_RECORDED_STEPS;
-    if (!this.recording || this.stepCount < bound) return false;
-    const message = `the run stopped after ${bound} recorded micro-steps: a recorded run keeps every step for stepping back, and more would exhaust memory (outcomes-only runs have no such bound)`;
+    const range = 'op' in at ? rangeOf(at) : at.range;
+    const message = `the run stopped after ${this.recordedBound} recorded micro-steps: a recorded run keeps every step for stepping back, and more would exhaust memory (outcomes-only runs have no such bound)`;
     this.errors.push({ line, range, message, afterStep: this.stepCount - 1 });
     this.stopped = true;
     return true;

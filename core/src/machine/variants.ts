@@ -182,7 +182,7 @@ export function representative(topology: Topology, cpu: number, group: CpuGroup)
     case 'thread':
       return cpu;
     case 'round4':
-      // clrrdi r6,r6,2 on a machine with fewer than 4 threads a core still stays within the core
+      // clrrdi r6,r6,2; with fewer than 4 threads a core, rounding stops at the core's first thread (spec v2: min(4, threads))
       return cpu - (cpu % Math.min(4, topology.threads));
     case 'core':
       return topology.firstThreadOfCore(cpu);
