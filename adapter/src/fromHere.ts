@@ -5,7 +5,7 @@
 // says "none" only when the search was exhaustive, and always under which
 // stall bound.
 
-import { type KernelName, type RunResult, type Scenario, type Schedule, describeStall, explore } from '../../core/src/index';
+import { type KernelName, type RunResult, type Scenario, type Schedule, type StoppedBy, describeStall, explore } from '../../core/src/index';
 
 /** The bounds of one search; it runs in the adapter, which VS Code runs inline in its extension host. */
 export interface FromHereBounds {
@@ -32,7 +32,7 @@ export interface FromHereAnswer {
   schedules: number;
   states: number;
   maxStall: number | null;
-  stoppedBy?: 'states' | 'time';
+  stoppedBy?: StoppedBy;
 }
 
 /** `run` is the run being debugged, `position` the micro-steps it has run where the debugger stands. */

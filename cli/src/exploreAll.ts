@@ -9,12 +9,13 @@ export interface MatrixOptions {
   maxStates?: number;
   maxStall?: number;
   maxTime?: number;
+  maxMemory?: number;
   shortest?: boolean;
 }
 
 /** Prints the matrix; returns the exit status: 1 if some variant is stale, else 3 if a bound cut a search short, else 2 if one cannot run, else 0. */
 export function exploreMatrix(file: string, scenario: Scenario, o: MatrixOptions, write: (text: string) => void): number {
-  const results = KERNEL_NAMES.map((kernel) => explore(scenario, kernel, { limit: o.maxStates, maxStall: o.maxStall, maxTime: o.maxTime, shortest: o.shortest }));
+  const results = KERNEL_NAMES.map((kernel) => explore(scenario, kernel, { limit: o.maxStates, maxStall: o.maxStall, maxTime: o.maxTime, maxMemory: o.maxMemory, shortest: o.shortest }));
   const topology = scenario.topology;
   if (o.json) {
     write(JSON.stringify({ file, maxStall: o.maxStall ?? null, kernels: results.map((r) => exploreJson(r, file, topology)) }, null, 2) + '\n');

@@ -1,7 +1,7 @@
 // The `tlbscn` command line (spec §6, a contract):
 //   tlbscn run FILE [--kernel V] [--schedule SCHED.json] [--json] [--trace] [--html OUT]
 //   tlbscn check FILE...
-//   tlbscn explore FILE [--kernel V|all] [--shortest] [--json] [--max-stall K] [--max-states N] [--max-time S] [--html OUT]
+//   tlbscn explore FILE [--kernel V|all] [--shortest] [--json] [--max-stall K] [--max-states N] [--max-time S] [--max-memory MB] [--html OUT]
 //   tlbscn compare FILE... [--json]
 //   tlbscn export --promela FILE [--kernel V]
 //   tlbscn lsp --stdio | --node-ipc
@@ -24,6 +24,7 @@ import {
   explore,
   exportPromela,
   PromelaExportError,
+  describeSearch,
   describeStall,
   exploreJson,
   kernelList,
@@ -49,7 +50,7 @@ import { exploreMatrix } from './exploreAll';
 const USAGE = `usage:
   tlbscn run FILE [--kernel V] [--schedule SCHED.json] [--json] [--trace] [--html OUT]
   tlbscn check FILE...
-  tlbscn explore FILE [--kernel V|all] [--shortest] [--json] [--max-stall K] [--max-states N] [--max-time SECONDS] [--html OUT]
+  tlbscn explore FILE [--kernel V|all] [--shortest] [--json] [--max-stall K] [--max-states N] [--max-time SECONDS] [--max-memory MB] [--html OUT]
   tlbscn compare FILE... [--json]   (every kernel variant side by side)
   tlbscn export --promela FILE [--kernel V]   (a Promela model for Spin, on stdout)
   tlbscn lsp --stdio
@@ -63,6 +64,8 @@ interface Options {
   maxStates?: number;
   maxStall?: number;
   maxTime?: number;
+  /** explore --max-memory, in bytes. */
+  maxMemory?: number;
   json: boolean;
   trace: boolean;
   /** explore --kernel all: every variant, as a matrix. */
@@ -101,6 +104,10 @@ function parseArgs(args: string[], allowed: string[]): Options {
       const v = args[++i];
       if (v === undefined || !/^\d{1,7}(\.\d+)?$/.test(v) || Number(v) <= 0) throw new UsageError('--max-time needs a positive number of seconds');
       o.maxTime = Number(v) * 1000;
+    } else if (a === '--max-memory' && allowed.includes(a)) {
+      const v = args[++i];
+      if (v === undefined || !/^\d{1,7}(\.\d+)?$/.test(v) || Number(v) <= 0) throw new UsageError('--max-memory needs a positive number of megabytes (MiB)');
+      o.maxMemory = Number(v) * 2 ** 20;
     } else if (a === '--html' && allowed.includes(a)) {
       const v = args[++i];
       if (v === undefined || v === '') throw new UsageError('--html needs the path of the page to write');
@@ -258,7 +265,7 @@ function check(args: string[]): number {
 }
 
 function exploreCommand(args: string[]): number {
-  const o = parseArgs(args, ['--kernel', '--kernel all', '--shortest', '--json', '--max-states', '--max-stall', '--max-time', '--html']);
+  const o = parseArgs(args, ['--kernel', '--kernel all', '--shortest', '--json', '--max-states', '--max-stall', '--max-time', '--max-memory', '--html']);
   const file = single(o, 'explore');
   const checked = load(file, !o.json);
   if (!checked) return 2;
@@ -278,7 +285,7 @@ function exploreCommand(args: string[]): number {
       lastReport = Date.now();
     }
   };
-  const result = explore(checked.scenario, o.kernel, { limit: o.maxStates, maxStall: o.maxStall, maxTime: o.maxTime, shortest: o.shortest, onProgress: progress });
+  const result = explore(checked.scenario, o.kernel, { limit: o.maxStates, maxStall: o.maxStall, maxTime: o.maxTime, maxMemory: o.maxMemory, shortest: o.shortest, onProgress: progress });
   if (progressShown) process.stderr.write('\n');
   const topology = checked.scenario.topology;
   if (o.html !== undefined) {
@@ -312,12 +319,13 @@ function exploreCommand(args: string[]): number {
       }
       process.stdout.write(formatRun(file, checked.scenario, ce.run, { trace: true, style: useColour() ? ansi : plain }) + '\n');
     } else if (result.truncated) {
-      const why = result.stoppedBy === 'time' ? 'its time bound (--max-time)' : 'its state bound (--max-states)';
+      const why = { time: 'its time bound (--max-time)', states: 'its state bound (--max-states)', memory: 'its memory bound (--max-memory)' }[result.stoppedBy ?? 'states'];
       process.stdout.write(`${file}: kernel ${result.kernel}: truncated, no verdict: no stale access in the first ${counts}${bound}; the search stopped at ${why}\n`);
     } else if (!result.error) {
       const unbounded = result.maxStall === null ? ' (stall unbounded)' : '';
       process.stdout.write(`${file}: kernel ${result.kernel}: no schedule${bound} gives a stale access (${counts})${unbounded}\n`);
     }
+    if (!result.error || result.counterexample) process.stdout.write(`${describeSearch(result)}\n`);
   }
   if (result.counterexample) return 1;
   if (result.truncated) return 3;

@@ -5,6 +5,8 @@
 // as you type, and Explore stops sooner. Run and Debug stay, since each is one
 // run of a file the user chose, as does the Testing view, which runs only when asked.
 
+import type { StoppedBy } from '../../core/src/index';
+
 /** The explorer's bounds (core's `explore` options `limit` and `maxTime`), and where each comes from. */
 export interface ExploreBounds {
   maxStates: number;
@@ -47,7 +49,9 @@ export function exploreBounds(trusted: boolean, settings: ExploreSettings): Expl
 }
 
 /** Which bound stopped a truncated search, in the CLI's words ("its state bound (--max-states)"). */
-export function boundReached(stoppedBy: 'states' | 'time' | undefined, bounds: ExploreBounds): string {
+export function boundReached(stoppedBy: StoppedBy | undefined, bounds: ExploreBounds): string {
+  // the editor sets no memory bound; a search stopped by one says so all the same
+  if (stoppedBy === 'memory') return 'its memory bound';
   return stoppedBy === 'time'
     ? `its time bound (${bounds.secondsFrom}: ${bounds.maxSeconds} s)`
     : `its state bound (${bounds.statesFrom}: ${bounds.maxStates.toLocaleString('en-US')} states)`;

@@ -5,7 +5,7 @@
 // counts and the stale schedule, which the extension replays with a full trace.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { type KernelName, type RuntimeError, analyze, explore } from '../../core/src/index';
+import { type KernelName, type RuntimeError, type ExploreStats, type StoppedBy, analyze, explore } from '../../core/src/index';
 
 export interface ExploreRequest {
   text: string;
@@ -19,7 +19,7 @@ export interface ExploreRequest {
 
 export type ExploreMessage =
   | { kind: 'progress'; schedules: number; states: number }
-  | { kind: 'done'; schedules: number; states: number; truncated: boolean; stoppedBy?: 'states' | 'time'; schedule?: number[]; leastStall?: boolean; error?: RuntimeError }
+  | { kind: 'done'; schedules: number; states: number; truncated: boolean; stoppedBy?: StoppedBy; stats: ExploreStats; schedule?: number[]; leastStall?: boolean; error?: RuntimeError }
   | { kind: 'failed'; message: string };
 
 const post = (m: ExploreMessage) => parentPort!.postMessage(m);
@@ -31,8 +31,8 @@ try {
     maxTime: maxSeconds * 1000,
     onProgress: (schedules, states) => post({ kind: 'progress', schedules, states }),
   });
-  const { schedules, states, truncated, stoppedBy, error } = result;
-  post({ kind: 'done', schedules, states, truncated, stoppedBy, error, schedule: result.counterexample?.schedule, leastStall: result.counterexample?.leastStall });
+  const { schedules, states, truncated, stoppedBy, error, stats } = result;
+  post({ kind: 'done', schedules, states, truncated, stoppedBy, stats, error, schedule: result.counterexample?.schedule, leastStall: result.counterexample?.leastStall });
 } catch (e) {
   post({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
 }

@@ -140,6 +140,7 @@ export function exploreJson(result: ExploreResult, file: string, topology: Topol
     truncated: result.truncated,
     ...(result.stoppedBy ? { stoppedBy: result.stoppedBy } : {}),
     maxStall: result.maxStall,
+    stats: { ...result.stats, bytesPerState: Math.round(result.stats.bytesPerState * 10) / 10 },
     ...(result.shortest !== undefined ? { shortest: result.shortest } : {}),
     ...(ce
       ? {
@@ -243,4 +244,16 @@ export function formatVariantTable(rows: { file: string; variants: VariantRow[] 
   const head = `${'scenario'.padEnd(width)}  ${kernels.map((k) => k.padEnd(14)).join('')}`;
   const body = rows.map((r) => `${r.file.padEnd(width)}  ${r.variants.map((v) => cell(v).padEnd(14)).join('')}`);
   return [head, ...body].join('\n');
+}
+
+/**
+ * The search in a model checker's figures (Spin prints the like at the end):
+ * states stored and their bytes, transitions, depth, time, rate.
+ */
+export function describeSearch(result: ExploreResult): string {
+  const s = result.stats;
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  const rate = s.verdictMs > 0 ? `, ${n((result.states / s.verdictMs) * 1000)} states/s` : '';
+  const proof = s.ms > s.verdictMs + 1 ? ` (verdict after ${(s.verdictMs / 1000).toFixed(2)} s, then the least stall)` : '';
+  return `search: ${n(result.states)} states stored in ${n(s.bytes / 1024)} KiB (${s.bytesPerState.toFixed(1)} B/state)${rate}; ${n(s.transitions)} transitions, depth ${s.depth}; ${(s.ms / 1000).toFixed(2)} s${proof}`;
 }

@@ -24,16 +24,16 @@
 // found, until a bound finds nothing: the last stall found is the least.
 // Under a bound the reduction takes a step alone only where no lane is in its
 // interrupts-off region, and states are compared with their stalls by
-// dominance (StateSet).
+// dominance (stateStore.ts).
 
 import type { ConcurrentlyBlock, KernelName } from '../language/ast';
 import type { Scenario } from '../language/checker';
-import { type Chooser, type LaneState, Simulation, type SimulationSnapshot, StallBeyondLimit, hasWork, roundRobin, variantFor } from '../machine/simulation';
+import { type Chooser, type LaneState, Simulation, type SimulationSnapshot, hasWork, roundRobin, variantFor } from '../machine/simulation';
 import { type Change, revertChanges } from '../machine/state';
 import type { RunResult, RuntimeError } from '../machine/trace';
-import { independentLane } from './independence';
+import { Independence } from './independence';
 import { type Pinpoint, pinpoint, replaySchedule } from './pinpoint';
-import { StateKeys } from './stateKeys';
+import { StateStore } from './stateStore';
 
 /** At each decision: the cpu of the lane that moved. Replayable by `scheduleChooser`. */
 export type Schedule = number[];
@@ -49,10 +49,10 @@ export interface ExploreResult {
   schedules: number;
   /** Distinct states (between micro-steps) at which the first search chose between lanes. */
   states: number;
-  /** A bound (states or time) stopped the search before a verdict. */
+  /** A bound (states, time or memory) stopped the search before a verdict. */
   truncated: boolean;
   /** What stopped it, when truncated. */
-  stoppedBy?: 'states' | 'time';
+  stoppedBy?: StoppedBy;
   /** `--shortest`: whether the counterexample is proven the shortest (no bound stopped the search). */
   shortest?: boolean;
   /** The stall bound the search ran under (`--max-stall`), or null: unbounded. */
@@ -62,6 +62,23 @@ export interface ExploreResult {
    * scenario cannot run at all. The first such error.
    */
   error?: RuntimeError;
+  /** The figures a model-checker user expects at the end. */
+  stats: ExploreStats;
+}
+
+export type StoppedBy = 'states' | 'time' | 'memory';
+
+export interface ExploreStats {
+  /** Micro-steps executed, over every search (a step run again after backtracking counts again). */
+  transitions: number;
+  /** The most micro-steps of one schedule, from the start of the scenario. */
+  depth: number;
+  /** Wall time of the whole exploration, and until the first search's verdict (before the least stall was proven). */
+  ms: number;
+  verdictMs: number;
+  /** Bytes holding the first search's stored states (every table, as allocated), and per state. */
+  bytes: number;
+  bytesPerState: number;
 }
 
 /** How far a search has got; `explore` reports it every `PROGRESS_EVERY` schedules. */
@@ -75,6 +92,8 @@ export interface ExploreOptions {
   limit?: number;
   /** Stop (truncated) after this many milliseconds. */
   maxTime?: number;
+  /** Stop (truncated) when the stored states hold this many bytes. */
+  maxMemory?: number;
   /** Only schedules whose stall is at most this many micro-steps (spec v2 §0.4). */
   maxStall?: number;
   onProgress?: ExploreProgress;
@@ -101,7 +120,10 @@ interface SearchResult {
   found?: Schedule;
   schedules: number;
   states: number;
-  stoppedBy?: 'states' | 'time';
+  stoppedBy?: StoppedBy;
+  transitions: number;
+  depth: number;
+  bytes: number;
   /** Schedules that ran to the end without a runtime error. */
   completed: number;
   firstError?: RuntimeError;
@@ -109,17 +131,30 @@ interface SearchResult {
 
 export function explore(scenario: Scenario, override?: KernelName, options: ExploreOptions = {}): ExploreResult {
   const variant = variantFor(scenario, override);
-  const { limit = 1_000_000, maxTime, maxStall, onProgress, reduce = true, shortest = false, prefix = [] } = options;
-  const deadline = maxTime === undefined ? Infinity : Date.now() + maxTime;
-  const search = (bound: number | undefined, progress?: ExploreProgress, fewest = false) =>
+  const { limit = 1_000_000, maxTime, maxMemory = Infinity, maxStall, onProgress, reduce = true, shortest = false, prefix = [] } = options;
+  const started = Date.now();
+  const deadline = maxTime === undefined ? Infinity : started + maxTime;
+  const stats: ExploreStats = { transitions: 0, depth: 0, ms: 0, verdictMs: 0, bytes: 0, bytesPerState: 0 };
+  const search = (bound: number | undefined, progress?: ExploreProgress, fewest = false) => {
     // the reduction may take a step before the access that a shorter schedule takes after it: not with --shortest
-    searchSchedules(scenario, override, { limit, deadline, bound, reduce: reduce && !fewest, onProgress: progress, shortest: fewest, prefix });
+    const r = searchSchedules(scenario, override, { limit, deadline, maxMemory, bound, reduce: reduce && !fewest, onProgress: progress, shortest: fewest, prefix });
+    stats.transitions += r.transitions;
+    stats.depth = Math.max(stats.depth, r.depth);
+    return r;
+  };
   const first = search(maxStall, onProgress, shortest);
-  const result: ExploreResult = { kernel: variant.name, schedules: first.schedules, states: first.states, truncated: false, maxStall: maxStall ?? null };
-  if (!first.found) {
-    if (first.stoppedBy) return { ...result, truncated: true, stoppedBy: first.stoppedBy };
-    if (first.completed === 0 && first.firstError) result.error = first.firstError;
+  stats.verdictMs = Date.now() - started;
+  stats.bytes = first.bytes;
+  stats.bytesPerState = first.states ? first.bytes / first.states : 0;
+  const result: ExploreResult = { kernel: variant.name, schedules: first.schedules, states: first.states, truncated: false, maxStall: maxStall ?? null, stats };
+  const finished = (): ExploreResult => {
+    stats.ms = Date.now() - started;
     return result;
+  };
+  if (!first.found) {
+    if (first.stoppedBy) Object.assign(result, { truncated: true, stoppedBy: first.stoppedBy });
+    else if (first.completed === 0 && first.firstError) result.error = first.firstError;
+    return finished();
   }
   let schedule = first.found;
   // only the stall of a schedule found on the way is read: an outcomes-only run gives it
@@ -146,7 +181,7 @@ export function explore(scenario: Scenario, override?: KernelName, options: Expl
     }
   }
   result.counterexample = counterexampleOf(scenario, schedule, leastStall, override);
-  return result;
+  return finished();
 }
 
 /** A stale schedule as a counterexample: its recorded run and the race pinpointed in it (one replay serves both). */
@@ -159,21 +194,20 @@ export function counterexampleOf(scenario: Scenario, schedule: Schedule, leastSt
 function searchSchedules(
   scenario: Scenario,
   override: KernelName | undefined,
-  o: { limit: number; deadline: number; bound: number | undefined; reduce: boolean; onProgress?: ExploreProgress; shortest: boolean; prefix: Schedule },
+  o: { limit: number; deadline: number; maxMemory: number; bound: number | undefined; reduce: boolean; onProgress?: ExploreProgress; shortest: boolean; prefix: Schedule },
 ): SearchResult {
   const variant = variantFor(scenario, override);
   const program = scenario.program;
-  const seen = new StateSet(o.bound !== undefined, o.shortest);
+  const seen = new StateStore(o.bound !== undefined, o.shortest);
   /** --shortest: the fewest micro-steps to a stale access found so far, and the schedule. */
   let best = Infinity;
   let bestPath: Schedule | undefined;
-  const keys = new StateKeys();
-  const r: SearchResult = { schedules: 0, states: 0, completed: 0 };
+  const r: SearchResult = { schedules: 0, states: 0, completed: 0, transitions: 0, depth: 0, bytes: 0 };
   // one live run: its changes are journaled so that a branching point can be gone back to
   const sim = new Simulation(scenario, variant, { record: false, explain: false });
   const journal: Change[] = [];
   sim.kernel.keepJournal(journal);
-  sim.stallLimit = o.bound;
+  const independence = new Independence(sim.state, variant);
   /** The cpu that moved at each step where more than one lane could (scheduleChooser's format). */
   const path: number[] = [];
   /** Steps taken without branching, for the clock. */
@@ -222,11 +256,12 @@ function searchSchedules(
       }
       // a step no other lane can interfere with: taken now, without branching (recorded, for replay)
       if (only < 0 && o.reduce) {
-        only = independentLane(ready, lanes, sim.state, variant);
+        only = independence.independentLane(ready, lanes);
         if (only >= 0 && o.bound !== undefined && !stallNeutral(lanes, ready[only])) only = -1;
       }
       if (only < 0) return { ready };
       if (ready.length > 1) path.push(ready[only].cpu);
+      if (beyondBound(ready, ready[only])) return 'pruned';
       sim.moveLane(ready, lanes, ready[only]);
       // a long stretch without branching (a sweep of thousands of sets) still honours the time bound
       if (++forced % CLOCK_EVERY === 0 && Date.now() >= o.deadline) return 'late';
@@ -234,7 +269,8 @@ function searchSchedules(
   };
 
   /** Handles where a run got to: a leaf, or a new branching point pushed on the stack. */
-  const reached = (at: Position, result: Leaf | { ready: LaneState[] }): 'stale' | 'late' | 'limit' | undefined => {
+  const reached = (at: Position, result: Leaf | { ready: LaneState[] }): 'stale' | 'late' | 'limit' | 'memory' | undefined => {
+    r.depth = Math.max(r.depth, sim.microSteps);
     if (typeof result === 'string') {
       r.schedules++;
       if (result === 'stale' && o.shortest) {
@@ -248,11 +284,12 @@ function searchSchedules(
       if (result === 'end') r.completed++;
       return undefined;
     }
-    if (!seen.add(keys.key(at.item, sim.state, at.lanes!, sim.lastOutcome ?? ''), at.lanes!, sim.microSteps)) {
+    if (!seen.add(at.item, sim.state, at.lanes!, sim.lastOutcome ?? '', sim.microSteps)) {
       r.schedules++; // explored from its first visit
       return undefined;
     }
     if (seen.size >= o.limit) return 'limit';
+    if (seen.bytes >= o.maxMemory) return 'memory';
     stack.push({ item: at.item, snapshot: sim.snapshot(at.lanes!), mark: journal.length, pathLength: path.length, options: result.ready.length, next: 0 });
     return undefined;
   };
@@ -266,18 +303,12 @@ function searchSchedules(
   const stallNeutral = (lanes: readonly LaneState[], early: LaneState): boolean =>
     lanes.every((l) => !sim.state.cpus[l.cpu].irqsOff) && early.pending[early.pending.length - 1]?.op !== 'start_thread';
 
-  const step = (at: Position, run: () => void): Leaf | { ready: LaneState[] } => {
-    try {
-      run();
-      return advance(at);
-    } catch (e) {
-      if (e instanceof StallBeyondLimit) return 'pruned';
-      throw e;
-    }
-  };
+  /** A move that would hold a lane past the stall bound: the schedule is left out before the move is made. */
+  const beyondBound = (ready: readonly LaneState[], moving: LaneState): boolean => o.bound !== undefined && sim.stallAfter(ready, moving) > o.bound;
 
   const root: Position = { item: 0, lanes: undefined };
-  let verdict = reached(root, step(root, () => undefined));
+  let verdict = reached(root, advance(root));
+  r.transitions = sim.microSteps;
   let visits = 0;
   while (!verdict && stack.length) {
     const b = stack[stack.length - 1];
@@ -292,58 +323,29 @@ function searchSchedules(
       journal.length = b.mark;
     }
     const lanes = sim.restore(b.snapshot);
+    const from = sim.microSteps;
     path.length = b.pathLength;
     const at: Position = { item: b.item, lanes };
     const ready = sim.readyLanes(lanes);
     path.push(ready[choice].cpu);
-    verdict = reached(at, step(at, () => sim.moveLane(ready, lanes, ready[choice])));
+    if (beyondBound(ready, ready[choice])) {
+      r.schedules++;
+      continue;
+    }
+    sim.moveLane(ready, lanes, ready[choice]);
+    verdict = reached(at, advance(at));
+    r.transitions += sim.microSteps - from;
     if (++visits % CLOCK_EVERY === 0) {
       if (visits % PROGRESS_EVERY === 0) o.onProgress?.(r.schedules, seen.size);
       if (Date.now() >= o.deadline) verdict = 'late';
     }
   }
   r.states = seen.size;
+  r.bytes = seen.bytes;
   // --shortest keeps the best found so far, even when a bound stopped it
   const found = bestPath ?? (verdict === 'stale' ? path.slice() : undefined);
-  const stoppedBy = verdict === 'limit' ? 'states' : verdict === 'late' ? 'time' : undefined;
+  const stoppedBy = verdict === 'limit' ? 'states' : verdict === 'late' ? 'time' : verdict === 'memory' ? 'memory' : undefined;
   return { ...r, ...(found ? { found } : {}), ...(stoppedBy ? { stoppedBy } : {}) };
-}
-
-/**
- * The states explored. Under a stall bound a state is also its lanes' current
- * stalls; a state reached again with stalls no smaller, lane by lane, than at
- * an earlier visit can do nothing that visit could not (every later gap only
- * adds to them), so it is not explored again: a dominance check rather than
- * exact stall counts in the key. --shortest adds the depth (micro-steps so
- * far) to what is compared the same way.
- */
-class StateSet {
-  private readonly plain = new Set<string>();
-  private readonly stalls = new Map<string, number[][]>();
-  size = 0;
-
-  /** `depthToo` (--shortest): a state reached again in fewer micro-steps is explored again too. */
-  constructor(
-    private readonly bounded: boolean,
-    private readonly depthToo: boolean,
-  ) {}
-
-  /** False when `key` (with these lanes' stalls, at this depth) was explored already. */
-  add(key: string, lanes: readonly LaneState[], depth: number): boolean {
-    if (!this.bounded && !this.depthToo) {
-      if (this.plain.has(key)) return false;
-      this.plain.add(key);
-      this.size++;
-      return true;
-    }
-    const now = [this.depthToo ? depth : 0, ...(this.bounded ? lanes.map((l) => l.stall) : [])];
-    const earlier = this.stalls.get(key);
-    if (earlier?.some((v) => v.every((x, i) => x <= now[i]))) return false;
-    if (earlier) earlier.push(now);
-    else this.stalls.set(key, [now]);
-    this.size++;
-    return true;
-  }
 }
 
 /** Where a run is in the program: an item, and the lanes when that item is a block under way. */

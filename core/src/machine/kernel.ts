@@ -90,6 +90,9 @@ const NO_ENTRIES: TlbEntry[] = [];
 /** Any pid, page or set: what removeEntries is given where it does not narrow. */
 const ANY = undefined;
 
+/** The sweeps in progress at a branching point (Kernel.saveSweeps). */
+export type SavedSweeps = { cpu: number; test: EntryTestRecord; sweptSets: number }[];
+
 export class Kernel {
   /**
    * Changes of the step being executed, when the run is recorded (for time
@@ -100,7 +103,7 @@ export class Kernel {
   /** Index of the micro-step being executed (set by the simulation). */
   step = 0;
   /** The entry test whose sweep each cpu is running, so explanations can say how far it got. */
-  private sweeping = new Map<number, EntryTestRecord>();
+  private readonly sweeping = new Map<number, EntryTestRecord>();
 
   /**
    * The explorer's stateful search: an outcomes-only run that keeps every
@@ -111,16 +114,24 @@ export class Kernel {
     this.changes = journal;
   }
 
-  /** The sweeps in progress (their records change as they go), to restore at a branching point. */
-  saveSweeps(): Map<number, EntryTestRecord> {
-    const copy = new Map<number, EntryTestRecord>();
-    for (const [cpu, test] of this.sweeping) copy.set(cpu, { ...test });
-    return copy;
+  /**
+   * The sweeps in progress, to restore at a branching point of the
+   * explorer's outcomes-only search: which record each cpu's sweep updates,
+   * and how far it had got (the one field of a record that changes after
+   * its test; records are shared, not copied, since no step keeps them there).
+   */
+  saveSweeps(): SavedSweeps {
+    const saved: SavedSweeps = [];
+    for (const [cpu, test] of this.sweeping) saved.push({ cpu, test, sweptSets: test.sweptSets });
+    return saved;
   }
 
-  restoreSweeps(saved: ReadonlyMap<number, EntryTestRecord>): void {
-    this.sweeping = new Map();
-    for (const [cpu, test] of saved) this.sweeping.set(cpu, { ...test });
+  restoreSweeps(saved: SavedSweeps): void {
+    this.sweeping.clear();
+    for (const { cpu, test, sweptSets } of saved) {
+      test.sweptSets = sweptSets;
+      this.sweeping.set(cpu, test);
+    }
   }
 
   /**

@@ -17,9 +17,9 @@ import { isExpectation, vcpuName } from '../language/ast';
 import { printEvent } from '../language/printer';
 import type { ProgramItem, Scenario } from '../language/checker';
 import { NotableSteps, explainStale } from './explain';
-import { Kernel, type Op } from './kernel';
+import { Kernel, type Op, type SavedSweeps } from './kernel';
 import { type Change, type MachineState, cloneState, initialState, tlbKey } from './state';
-import { type AccessRecord, type EntryTestRecord, type ExpectationResult, type Frame, type MicroStep, type RunResult, type RuntimeError, flat } from './trace';
+import { type AccessRecord, type ExpectationResult, type Frame, type MicroStep, type RunResult, type RuntimeError, flat } from './trace';
 import { DEFAULT_KERNEL, type KernelVariant, VARIANTS } from './variants';
 
 /** One cpu's program inside a block, and the work it has in hand. */
@@ -46,9 +46,6 @@ export interface Stall {
   cpu: number;
   line: number;
 }
-
-/** Thrown when a schedule's stall passes the bound the explorer set (`stallLimit`). */
-export class StallBeyondLimit extends Error {}
 
 /** Picks which of the lanes that can move goes next. Returns an index into `ready`. */
 export type Chooser = (ready: readonly LaneState[], lanes: readonly LaneState[]) => number;
@@ -112,8 +109,6 @@ export class Simulation {
   /** The schedule's stall so far, and as it was at the first stale access. */
   private stall: Stall = { steps: 0, cpu: -1, line: -1 };
   private stallAtStale: Stall | undefined;
-  /** Set by the explorer: a schedule whose stall passes it is not explored (StallBeyondLimit). */
-  stallLimit: number | undefined;
   /** Micro-steps executed so far (recorded or not). */
   private stepCount = 0;
   /** A recorded run reached its bound (options.maxRecordedSteps): nothing more runs. */
@@ -328,6 +323,16 @@ export class Simulation {
   }
 
   /**
+   * The largest stall a lane would have if `moving` took the next step: the
+   * explorer leaves out a move that passes its stall bound before making it.
+   */
+  stallAfter(ready: readonly LaneState[], moving: LaneState): number {
+    let most = 0;
+    for (const l of ready) if (l !== moving && l.stall >= most && this.state.cpus[l.cpu].irqsOff) most = l.stall + 1;
+    return most;
+  }
+
+  /**
    * Every ready lane in its interrupts-off region but the one that moves
    * waits one more step (spec v2: a waiting lane is not stalled).
    */
@@ -335,7 +340,6 @@ export class Simulation {
     for (const l of ready) {
       if (l === moving || !this.state.cpus[l.cpu].irqsOff) continue;
       l.stall++;
-      if (this.stallLimit !== undefined && l.stall > this.stallLimit) throw new StallBeyondLimit();
       if (l.stall > this.stall.steps) this.stall = { steps: l.stall, cpu: l.cpu, line: l.pending[l.pending.length - 1]?.line ?? -1 };
     }
     moving.stall = 0;
@@ -590,7 +594,7 @@ export interface SimulationSnapshot {
   accesses: number;
   errors: number;
   expectations: number;
-  sweeps: Map<number, EntryTestRecord>;
+  sweeps: SavedSweeps;
 }
 
 /** A lane that shares nothing mutable with `l` (ops and events are never changed in place). */

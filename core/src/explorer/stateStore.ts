@@ -1,0 +1,232 @@
+// The explorer's visited states, stored exactly and compactly (issue 10). A
+// state (machine + lanes) is cut into components (the TLBs; the cpus; the
+// guests' bits and vcpus; the tasks; each lane), each component is numbered
+// in a table of its own (Spin's "collapse" compression: a component shared by
+// many states is stored once), the machine's components are numbered together
+// as one, and a state is its program item, that number and its lanes'
+// numbers: two words and one a lane in a VectorTable. Names, TLB entry tags and pending ops
+// are numbered the first time they are seen; an op object is numbered once
+// (the stateful search shares ops between the lanes it snapshots).
+//
+// Left out, as write-only for the search: a vcpu's last_cpu (explanations
+// only), the lines and stacks of ops, page states' explanation fields.
+//
+// Under a stall bound (or --shortest) a state is also its lanes' current
+// stalls (and its depth): a state reached again with stalls no smaller, lane
+// by lane, than at an earlier visit can do nothing that visit could not
+// (every later gap only adds to them), so it is not explored again: a
+// dominance check rather than exact stall counts in the key. The vectors
+// compared are kept per state in a typed arena too.
+
+import type { Op } from '../machine/kernel';
+import type { LaneState } from '../machine/simulation';
+import type { MachineState } from '../machine/state';
+import { VectorTable } from './vectorTable';
+
+const OUTCOMES = ['', 'hit', 'miss', 'fault', 'stale'];
+
+/** A growable buffer of words, to build a component in. */
+class Words {
+  data = new Uint32Array(64);
+  length = 0;
+
+  push(w: number): void {
+    if (this.length === this.data.length) {
+      const d = new Uint32Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = w;
+  }
+}
+
+export class StateStore {
+  /** Names (vcpus, tasks, TLB entry tags, op texts) → small numbers, from 1. */
+  private readonly names = new Map<string, number>();
+  /** Op and event objects → their numbers, found once per object. */
+  private readonly objects = new WeakMap<object, number>();
+  /** The next number, shared by names and events so that the two never collide. */
+  private next = 1;
+  private readonly tlbs = new VectorTable();
+  private readonly cpus = new VectorTable();
+  private readonly guests = new VectorTable();
+  private readonly tasks = new VectorTable();
+  private readonly lane = new VectorTable();
+  private readonly machines = new VectorTable();
+  private readonly states = new VectorTable();
+  private readonly words = new Words();
+  private readonly entries: number[] = [];
+  /** Dominance (bounded or --shortest searches): per state, the head of its list of vectors in `visits`. */
+  private heads = new Int32Array(64);
+  /** Nodes [next + 1, depth, stall of each lane…], end to end. */
+  private visits = new Words();
+  /** Visits stored: states, and under dominance each state again when reached with smaller stalls. */
+  size = 0;
+
+  /**
+   * `bounded`: a stall bound holds, compare lanes' stalls by dominance;
+   * `depthToo` (--shortest): a state reached again in fewer micro-steps is explored again too.
+   */
+  constructor(
+    private readonly bounded: boolean,
+    private readonly depthToo: boolean,
+  ) {}
+
+  /** False when this state (with these lanes' stalls, at this depth) was explored already. */
+  add(item: number, state: MachineState, lanes: readonly LaneState[], lastOutcome: string, depth: number): boolean {
+    const id = this.stateId(item, state, lanes, lastOutcome);
+    if (!this.bounded && !this.depthToo) {
+      if (!this.states.added) return false;
+      this.size++;
+      return true;
+    }
+    const d = this.depthToo ? depth : 0;
+    const stalls = this.bounded;
+    const v = this.visits;
+    // an earlier visit no worse in every figure dominates this one (a node: [next node + 1, depth, stalls…])
+    for (let node = this.states.added ? 0 : this.heads[id]; node > 0; node = v.data[node - 1]) {
+      const base = node - 1;
+      let dominated = v.data[base + 1] <= d;
+      for (let i = 0; dominated && stalls && i < lanes.length; i++) dominated = v.data[base + 2 + i] <= lanes[i].stall;
+      if (dominated) return false;
+    }
+    if (id >= this.heads.length) {
+      const h = new Int32Array(Math.max(this.heads.length * 2, id + 1));
+      h.set(this.heads);
+      this.heads = h;
+    }
+    const node = v.length + 1;
+    v.push(this.states.added ? 0 : this.heads[id]);
+    v.push(d);
+    if (stalls) for (const l of lanes) v.push(l.stall);
+    this.heads[id] = node;
+    this.size++;
+    return true;
+  }
+
+  /** Bytes held by the stored states: every table and arena, as allocated. */
+  get bytes(): number {
+    let b = this.heads.byteLength + this.visits.data.byteLength + this.words.data.byteLength;
+    for (const t of [this.tlbs, this.cpus, this.guests, this.tasks, this.lane, this.machines, this.states]) b += t.bytes;
+    return b;
+  }
+
+  private stateId(item: number, state: MachineState, lanes: readonly LaneState[], lastOutcome: string): number {
+    const w = this.words;
+    // a TLB is a set: its entries in the order of their tags' numbers (a tag is unique in a TLB),
+    // each tag and frame packed in one number (exact below 2^53) so that sorting allocates nothing
+    w.length = 0;
+    const entries = this.entries;
+    for (const tlb of state.tlbs) {
+      entries.length = 0;
+      for (const [tag, e] of tlb) entries.push(this.name(tag) * FRAMES + e.frame);
+      entries.sort(byValue);
+      w.push(entries.length);
+      for (const x of entries) {
+        w.push(Math.floor(x / FRAMES));
+        w.push(x % FRAMES);
+      }
+    }
+    const tlbs = this.tlbs.add(w.data, w.length);
+    w.length = 0;
+    for (const c of state.cpus) {
+      w.push(c.vcpu === undefined ? 0 : this.name(c.vcpu));
+      w.push((c.inGuest ? 1 : 0) | (c.irqsOff ? 2 : 0));
+      w.push(c.lpidr);
+      w.push(c.pidr);
+      w.push(c.ipiWait + 1);
+      w.push(c.ipisPending);
+    }
+    const cpus = this.cpus.add(w.data, w.length);
+    w.length = 0;
+    for (const g of state.guests.values()) {
+      this.bits(g.needTlbFlush);
+      this.bits(g.cpuInGuest);
+      for (const v of g.vcpus) {
+        w.push(v.cpu + 1);
+        w.push(v.prevCpu + 1);
+        w.push(v.task === undefined ? 0 : this.name(v.task));
+      }
+    }
+    const guests = this.guests.add(w.data, w.length);
+    w.length = 0;
+    for (const t of state.tasks.values()) {
+      w.push(t.vcpu === undefined ? 0 : t.vcpu + 1);
+      w.push(t.vcpuHistory.length);
+      for (const v of t.vcpuHistory) w.push(v);
+      for (const p of t.pages.values()) w.push(p.frame ?? 0);
+    }
+    const tasks = this.tasks.add(w.data, w.length);
+    w.length = 0;
+    w.push(state.nextFrame);
+    w.push(tlbs);
+    w.push(cpus);
+    w.push(guests);
+    w.push(tasks);
+    const machine = this.machines.add(w.data, w.length);
+    // each lane; then the state: where in the program, the machine, the lanes
+    const laneIds: number[] = [];
+    for (const l of lanes) {
+      w.length = 0;
+      w.push(l.cpu);
+      w.push(l.pending.length);
+      for (const op of l.pending) w.push(this.op(op));
+      w.push(l.events.length);
+      for (const e of l.events) {
+        if (e.kind !== 'reentry') {
+          w.push(this.object(e));
+          continue;
+        }
+        w.push(0);
+        w.push(e.ops.length);
+        for (const op of e.ops) w.push(this.op(op));
+      }
+      laneIds.push(this.lane.add(w.data, w.length));
+    }
+    w.length = 0;
+    w.push(item * 8 + OUTCOMES.indexOf(lastOutcome));
+    w.push(machine);
+    for (const id of laneIds) w.push(id);
+    return this.states.add(w.data, w.length);
+  }
+
+  private name(text: string): number {
+    let id = this.names.get(text);
+    if (id === undefined) this.names.set(text, (id = this.next++));
+    return id;
+  }
+
+  /** An event: its statement, whatever its text. */
+  private object(o: object): number {
+    let id = this.objects.get(o);
+    if (id === undefined) this.objects.set(o, (id = this.next++));
+    return id;
+  }
+
+  /** A pending op: all of it but its stack and line (which it implies). */
+  private op(op: Op): number {
+    let id = this.objects.get(op);
+    if (id !== undefined) return id;
+    let text = '';
+    for (const field in op) {
+      if (field === 'frames' || field === 'line') continue;
+      const value = (op as unknown as Record<string, unknown>)[field];
+      text += field === 'event' ? `#${this.object(value as object)},` : `${value},`;
+    }
+    id = this.name(text);
+    this.objects.set(op, id);
+    return id;
+  }
+
+  private bits(flags: readonly boolean[]): void {
+    for (let i = 0; i < flags.length; i += 32) {
+      let word = 0;
+      for (let b = 0; b < 32 && i + b < flags.length; b++) if (flags[i + b]) word |= 1 << b;
+      this.words.push(word >>> 0);
+    }
+  }
+}
+
+/** Frames a TLB entry can name, packed beside its tag's number: one counter per run, one frame per `map` or page, far below 2^26 in a file of at most 16 MiB. */
+const FRAMES = 2 ** 26;
+const byValue = (a: number, b: number): number => a - b;
