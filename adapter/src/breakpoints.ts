@@ -6,7 +6,7 @@
 // 3rd hit is the same point whichever way the user travels to it.
 
 import { type Change, type Scenario, TraceCursor } from '../../core/src/index';
-import { type EvalContext, type Expr, ExpressionError, evaluate, parseExpression, truthy } from './expressions';
+import { type EvalContext, type Expr, ExpressionError, entryBitOf, evaluate, parseExpression, truthy } from './expressions';
 import type { Timeline } from './timeline';
 import { valueText } from './variables';
 
@@ -117,7 +117,7 @@ export class BreakpointResolver {
   contextAt(point: number): EvalContext {
     this.scratch ??= new TraceCursor(this.scenario, this.timeline.run.steps);
     this.scratch.seek(this.timeline.pos[point]);
-    return { state: this.scratch.state, step: this.timeline.pos[point], line: this.timeline.lineOf(point) + 1 };
+    return { state: this.scratch.state, step: this.timeline.pos[point], line: this.timeline.lineOf(point) + 1, entryBit: entryBitOf(this.timeline.run.kernel) };
   }
 
   private candidates(spec: WatchSpec): { points: number[] } | { error: string } {

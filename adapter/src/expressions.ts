@@ -8,7 +8,7 @@
 // `core0.even`); `.name` reads a field; `has`/`lacks` ask a TLB about a
 // `task:page`; `&&`/`and`, `||`/`or`, `!`/`not`, comparisons and `&` combine.
 
-import { type MachineState, type ProvenanceTarget, type TlbEntry, tlbKey } from '../../core/src/index';
+import { type CpuGroup, type KernelName, type MachineState, type ProvenanceTarget, type TlbEntry, VARIANTS, representative, tlbKey } from '../../core/src/index';
 
 export type Value =
   | { t: 'num'; v: number }
@@ -40,6 +40,17 @@ export interface EvalContext {
   step: number;
   /** Scenario line (1-based) of the current statement, -1 at the end. */
   line: number;
+  /**
+   * Which need_tlb_flush bit a cpu's entry path tests under the session's
+   * kernel variant (what `cpuN.entry_bit` reads); absent where no variant is
+   * known, and then `entry_bit` says so.
+   */
+  entryBit?: CpuGroup;
+}
+
+/** The entry path's bit rule of a kernel variant, by name (a run's `kernel`); undefined for a name that is none. */
+export function entryBitOf(kernel: string): CpuGroup | undefined {
+  return Object.hasOwn(VARIANTS, kernel) ? VARIANTS[kernel as KernelName].entryBit : undefined;
 }
 
 export class ExpressionError extends Error {}
@@ -232,7 +243,7 @@ export const FUNCTIONS: Record<string, string> = {
   vcpu: 'vcpu(guest.vcpuN): .cpu, .prev_cpu, .task',
   task: 'task(name): .pid, .vcpu, .cpu, .guest',
   guest: 'guest(name): .lpid, .mmu, .need_tlb_flush, .cpu_in_guest',
-  cpu: 'cpu(N): .vcpu, .in_guest, .lpidr, .pidr, .core, .tlb',
+  cpu: 'cpu(N): .vcpu, .in_guest, .lpidr, .pidr, .core, .tlb, .entry_bit (the need_tlb_flush bit its entry path tests)',
   frame: 'frame(task:page): the frame the page table maps it to (none when unmapped)',
 };
 
@@ -241,7 +252,7 @@ export const FIELDS: Partial<Record<Value['t'], string[]>> = {
   guest: ['lpid', 'mmu', 'need_tlb_flush', 'cpu_in_guest', 'vcpus'],
   vcpu: ['cpu', 'prev_cpu', 'task', 'guest', 'index'],
   task: ['pid', 'vcpu', 'cpu', 'guest'],
-  cpu: ['vcpu', 'in_guest', 'lpidr', 'pidr', 'core', 'thread', 'tlb'],
+  cpu: ['vcpu', 'in_guest', 'lpidr', 'pidr', 'core', 'thread', 'tlb', 'entry_bit'],
   core: ['tlb', 'even', 'odd'],
   tlb: ['size', 'stale', 'name'],
   mask: ['size'],
@@ -263,7 +274,7 @@ export function evaluate(expr: Expr, ctx: EvalContext): Value {
     case 'name':
       return resolveName(expr.name, ctx);
     case 'member':
-      return member(ev(expr.of), expr.name, state);
+      return member(ev(expr.of), expr.name, ctx);
     case 'unary':
       return bool(!truthy(ev(expr.arg)));
     case 'binary': {
@@ -354,7 +365,8 @@ function resolveName(name: string, ctx: EvalContext): Value {
   throw new ExpressionError(`unknown name '${name}'`);
 }
 
-function member(of: Value, name: string, state: MachineState): Value {
+function member(of: Value, name: string, ctx: EvalContext): Value {
+  const { state } = ctx;
   const t = state.topology;
   const fail = () => new ExpressionError(`${describeKind(of)} has no field '${name}'${FIELDS[of.t] ? ` (fields: ${FIELDS[of.t]!.join(', ')})` : ''}`);
   switch (of.t) {
@@ -399,6 +411,11 @@ function member(of: Value, name: string, state: MachineState): Value {
       if (name === 'core') return { t: 'core', index: t.coreOf(of.id) };
       if (name === 'thread') return num(t.threadOf(of.id));
       if (name === 'tlb') return { t: 'tlb', domain: t.tlbDomainOf(of.id) };
+      if (name === 'entry_bit') {
+        // kvmppc_hv_entry's test: the bit (a cpu number) this cpu's entry path reads; fixed: its cpu rounded down to 4
+        if (!ctx.entryBit) throw new ExpressionError('entry_bit needs the kernel variant of a debug session');
+        return num(representative(t, of.id, ctx.entryBit));
+      }
       throw fail();
     }
     case 'core':
@@ -545,9 +562,9 @@ function describeKind(v: Value): string {
  * The data a `need_tlb_flush(g, X)` or `tlb(X)` expression names, as a data
  * breakpoint id (see runtime.ts `DataWatch`), when it names one.
  */
-export function dataIdOf(expr: Expr, state: MachineState): string | undefined {
+export function dataIdOf(expr: Expr, state: MachineState, entryBit?: CpuGroup): string | undefined {
   if (expr.k !== 'call') return undefined;
-  const ctx: EvalContext = { state, step: 0, line: 0 };
+  const ctx: EvalContext = { state, step: 0, line: 0, entryBit };
   const t = state.topology;
   if ((expr.fn === 'need_tlb_flush' || expr.fn === 'cpu_in_guest') && expr.args.length >= 1) {
     const g = evaluate(expr.args[0], ctx);
@@ -555,7 +572,8 @@ export function dataIdOf(expr: Expr, state: MachineState): string | undefined {
     const mask = expr.fn === 'need_tlb_flush' ? 'needTlbFlush' : 'cpuInGuest';
     if (expr.args.length === 1) return `${mask}:${g.name}:0:${t.cpuCount - 1}`;
     const where = evaluate(expr.args[1], ctx);
-    const bit = where.t === 'core' ? where.index * t.threads : where.t === 'cpu' ? where.id : -1;
+    // a number names a cpu's bit, as need_tlb_flush() reads it (`cpu1.entry_bit` is one)
+    const bit = where.t === 'core' ? where.index * t.threads : where.t === 'cpu' ? where.id : where.t === 'num' && Number.isInteger(where.v) && where.v >= 0 && where.v < t.cpuCount ? where.v : -1;
     return bit >= 0 ? `${mask}:${g.name}:${bit}:${bit}` : undefined;
   }
   if (expr.fn === 'tlb' && expr.args.length === 1) return `tlb:${asTlb(evaluate(expr.args[0], ctx), state)}`;
@@ -567,9 +585,9 @@ export function dataIdOf(expr: Expr, state: MachineState): string | undefined {
  * Variables pane's `tlb(core0) has X:p` of an entry, `need_tlb_flush(vm, cpu4)`
  * or `cpu_in_guest(vm, core1)` of a bit. Undefined for anything else.
  */
-export function provenanceTargetOf(expr: Expr, state: MachineState): ProvenanceTarget | undefined {
+export function provenanceTargetOf(expr: Expr, state: MachineState, entryBit?: CpuGroup): ProvenanceTarget | undefined {
   if (expr.k === 'binary' && expr.op === 'has') {
-    const ctx: EvalContext = { state, step: 0, line: 0 };
+    const ctx: EvalContext = { state, step: 0, line: 0, entryBit };
     const tlb = evaluate(expr.left, ctx);
     const page = evaluate(expr.right, ctx);
     const task = page.t === 'page' ? state.tasks.get(page.task) : undefined;
@@ -578,7 +596,7 @@ export function provenanceTargetOf(expr: Expr, state: MachineState): ProvenanceT
     return { kind: 'tlb', domain: tlb.domain, lpid: guest.lpid, pid: task.pid, page: page.page };
   }
   // a single bit's data breakpoint id: mask:guest:cpu:cpu
-  const [mask, guest, lo, hi] = dataIdOf(expr, state)?.split(':') ?? [];
+  const [mask, guest, lo, hi] = dataIdOf(expr, state, entryBit)?.split(':') ?? [];
   if ((mask !== 'needTlbFlush' && mask !== 'cpuInGuest') || lo !== hi) return undefined;
   return { kind: 'bit', guest, mask, cpu: Number(lo) };
 }

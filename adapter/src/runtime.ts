@@ -21,7 +21,7 @@ import {
   scheduleChooser,
 } from '../../core/src/index';
 import { BreakpointResolver, EXCEPTION_FILTERS, type ResolvedWatch, type WatchSpec, describeDataId } from './breakpoints';
-import type { EvalContext } from './expressions';
+import { type EvalContext, entryBitOf } from './expressions';
 import { type Decision, type LaneChoice, type ScheduledRun, lanesAt, recordRun, scheduleOf, steer } from './schedule';
 import { Timeline, firstAfter, lastBefore } from './timeline';
 
@@ -252,7 +252,7 @@ export class Runtime extends EventEmitter<RuntimeEvents> {
   }
 
   context(): EvalContext {
-    return { state: this.cursor.state, step: this.cursor.position, line: this.timeline.lineOf(this.point) + 1 };
+    return { state: this.cursor.state, step: this.cursor.position, line: this.timeline.lineOf(this.point) + 1, entryBit: entryBitOf(this.run.kernel) };
   }
 
   // ---- breakpoints ---------------------------------------------------------------

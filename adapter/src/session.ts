@@ -525,7 +525,7 @@ export class TlbscnDebugSession extends LoggingDebugSession {
       dataId = container?.cached?.find((n) => n.name === args.name)?.dataId;
     } else if (rt) {
       try {
-        dataId = dataIdOf(parseExpression(args.name), rt.cursor.state);
+        dataId = dataIdOf(parseExpression(args.name), rt.cursor.state, rt.context().entryBit);
       } catch {
         dataId = undefined;
       }
@@ -780,7 +780,7 @@ export class TlbscnDebugSession extends LoggingDebugSession {
     let target = args.target;
     if (!target && args.expression !== undefined) {
       try {
-        target = provenanceTargetOf(parseExpression(args.expression), state);
+        target = provenanceTargetOf(parseExpression(args.expression), state, rt.context().entryBit);
       } catch (e) {
         if (!(e instanceof ExpressionError)) throw e;
       }

@@ -9,6 +9,7 @@ import { registerCommands } from './commands';
 import { registerCoreMap } from './coreMap';
 import { registerDebugging } from './debugConfig';
 import { registerEditWatch } from './edits';
+import { registerInlineValues } from './debugInlineValues';
 import { registerProvenance } from './provenance';
 import { registerWalkthrough } from './walkthrough';
 import { registerScheduleCommands } from './schedules';
@@ -35,6 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Tlbscn
   registerWalkthrough(context);
   registerScheduleCommands(context);
   registerEditWatch(context);
+  registerInlineValues(context);
   registerCodeLens(context);
   createKernelStatusBar(context);
   createRunStatusItem(context);
