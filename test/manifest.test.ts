@@ -126,9 +126,10 @@ test('the walkthrough: each step\'s page is packaged, and each command it links 
   }
 });
 
-test('settings: the six the language server and client read, with their defaults', async () => {
+test('settings: the seven the language server and client read, with their defaults', async () => {
   const props = contributes.configuration.properties;
   assert.deepEqual(Object.keys(props).sort(), [
+    'tlbscn.coreMap.openOnDebug',
     'tlbscn.diagnostics.run',
     'tlbscn.explore.maxSeconds',
     'tlbscn.explore.maxStall',
@@ -137,6 +138,10 @@ test('settings: the six the language server and client read, with their defaults
     'tlbscn.trace.server',
   ]);
   for (const read of ['explore.maxStall', 'explore.maxStates', 'explore.maxSeconds']) assert.match(clientSources(), new RegExp(`'${read.replace('.', '\\.')}'`), `the client reads ${read}`);
+  // the core map opens with a debug session unless the setting says no: the client's fallback is the manifest's default
+  assert.equal(props['tlbscn.coreMap.openOnDebug'].default, true);
+  assert.match(clientSources(), /OPEN_ON_DEBUG = 'coreMap\.openOnDebug'/);
+  assert.match(clientSources(), /get<boolean>\(OPEN_ON_DEBUG, true\)/);
   assert.deepEqual(props['tlbscn.trace.server'].enum, ['off', 'messages', 'verbose']);
   const protocol = path.join(root, 'server', 'src', 'protocol.ts');
   if (existsSync(protocol)) {

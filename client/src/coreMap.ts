@@ -1,6 +1,7 @@
-// The core map panel (issue 11): a webview beside the debugger that draws the
-// debug adapter's `picture` of the machine at every stop of a tlbscn debug
-// session, step back included, and moves the debugger (`gotoStep`) when a
+// The core map panel (issue 11): a webview beside the debugger, opened with
+// each tlbscn debug session (tlbscn.coreMap.openOnDebug) or by Show Core Map,
+// that draws the debug adapter's `picture` of the machine at every stop of a
+// tlbscn debug session, step back included, and moves the debugger (`gotoStep`) when a
 // timeline mark is picked; a clicked TLB entry or lamp asks the adapter its
 // provenance (provenance.ts). The adapter is the one source of truth: this file
 // only carries its answers to the page (webview/src/panel.ts).
@@ -11,6 +12,8 @@ import type { ProvenanceTarget } from '../../core/src/index';
 import { gotoLastWrite } from './provenance';
 
 export const SHOW_CORE_MAP = 'tlbscn.showCoreMap';
+/** The setting (under `tlbscn.`) that opens the map when a tlbscn debug session starts; true by default. */
+export const OPEN_ON_DEBUG = 'coreMap.openOnDebug';
 
 /** What the page sends (webview/src/panel.ts). */
 type FromPage = { type: 'ready' } | { type: 'gotoStep'; step: number } | { type: 'provenance'; target: ProvenanceTarget };
@@ -22,9 +25,14 @@ class CoreMap {
 
   constructor(private readonly extensionUri: vscode.Uri) {}
 
+  /**
+   * Opens the panel beside the editor, or reveals the one already open where it
+   * stands (Beside from a focused panel would move it a column further); the
+   * editor keeps the focus either way.
+   */
   show(): void {
     if (this.panel) {
-      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
       return;
     }
     const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
@@ -136,6 +144,12 @@ export function registerCoreMap(context: vscode.ExtensionContext): void {
           if (m.event === 'stopped') void map.refresh(session);
         },
       }),
+    }),
+    // a tlbscn session opens the map by itself (tlbscn.coreMap.openOnDebug), not a run without debugging
+    // (it never stops); the session's first stop draws it, as every stop does
+    vscode.debug.onDidStartDebugSession((session) => {
+      if (session.type !== 'tlbscn' || session.configuration.noDebug === true) return;
+      if (vscode.workspace.getConfiguration('tlbscn').get<boolean>(OPEN_ON_DEBUG, true)) map.show();
     }),
     vscode.debug.onDidChangeActiveDebugSession(() => void map.refresh()),
     vscode.debug.onDidTerminateDebugSession((s) => map.sessionEnded(s)),

@@ -35,6 +35,24 @@ async function scratch(name: string, text: string, cleanups: (() => Thenable<voi
   return doc;
 }
 
+/**
+ * F5 on a scenario: opens it, starts a session as F5 without a launch.json does (the provider
+ * fills the configuration in) and returns it at its first stop; stopped when the test ends.
+ */
+async function f5(uri: vscode.Uri, cleanups: (() => Thenable<void>)[]): Promise<{ session: vscode.DebugSession; stopped: DebugProtocol.StoppedEvent }> {
+  await vscode.window.showTextDocument(uri);
+  const seen: DebugProtocol.ProtocolMessage[] = [];
+  const tracker = vscode.debug.registerDebugAdapterTrackerFactory('tlbscn', {
+    createDebugAdapterTracker: () => ({ onDidSendMessage: (m: DebugProtocol.ProtocolMessage) => void seen.push(m) }),
+  });
+  cleanups.push(async () => tracker.dispose());
+  assert.ok(await vscode.debug.startDebugging(undefined, { type: 'tlbscn', request: '', name: '' }), 'startDebugging');
+  const session = vscode.debug.activeDebugSession!;
+  cleanups.push(() => vscode.debug.stopDebugging(session));
+  const stopped = await waitFor('stopped event', () => seen.find((m): m is DebugProtocol.StoppedEvent => m.type === 'event' && (m as DebugProtocol.Event).event === 'stopped'));
+  return { session, stopped };
+}
+
 const SEED_HEAD = 'machine cores 2 threads 4\nkernel buggy\nguest vm radix vcpus 2\ntask X in vm pages p\n';
 
 export function registerSuite(): void {
@@ -129,21 +147,9 @@ export function registerSuite(): void {
     });
 
     test('F5 on the seed stops at the stale access, with need_tlb_flush and the TLBs in Variables', async () => {
-      const uri = await sample('seed-a29ebeaf.tlbscn');
-      await vscode.window.showTextDocument(uri);
-      const seen: DebugProtocol.ProtocolMessage[] = [];
-      const tracker = vscode.debug.registerDebugAdapterTrackerFactory('tlbscn', {
-        createDebugAdapterTracker: () => ({ onDidSendMessage: (m: DebugProtocol.ProtocolMessage) => void seen.push(m) }),
-      });
-      cleanups.push(async () => tracker.dispose());
       // Without a launch.json, F5 sends a configuration with no request: the provider fills it in.
-      assert.ok(await vscode.debug.startDebugging(undefined, { type: 'tlbscn', request: '', name: '' }), 'startDebugging');
-      const stopped = await waitFor('stopped event', () =>
-        seen.find((m): m is DebugProtocol.StoppedEvent => m.type === 'event' && (m as DebugProtocol.Event).event === 'stopped'),
-      );
+      const { session, stopped } = await f5(await sample('seed-a29ebeaf.tlbscn'), cleanups);
       assert.equal(stopped.body.reason, 'exception');
-      const session = vscode.debug.activeDebugSession!;
-      cleanups.push(() => vscode.debug.stopDebugging(session));
       const { stackFrames } = await session.customRequest('stackTrace', { threadId: stopped.body.threadId ?? 1 });
       assert.equal(stackFrames[0].line, 36, 'stopped on the key access');
       const { scopes } = await session.customRequest('scopes', { frameId: stackFrames[0].id });
@@ -201,6 +207,41 @@ export function registerSuite(): void {
       assert.equal(saved.file, 'early-clear-race.tlbscn');
     });
 
+    test('a debug session opens the core map beside the editor, which keeps the focus; Show Core Map reveals that one; run lines get inline values', async () => {
+      const uri = await sample('seed-a29ebeaf.tlbscn');
+      assert.equal(coreMapTabs().length, 0, 'no core map before the session');
+      const { session, stopped } = await f5(uri, cleanups);
+      const [tab] = await waitFor('the core map tab', () => (coreMapTabs().length ? coreMapTabs() : undefined));
+      assert.notEqual(tab.group.viewColumn, vscode.window.activeTextEditor?.viewColumn, 'beside the editor');
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, uri.fsPath, 'the editor keeps the focus');
+      await vscode.commands.executeCommand('tlbscn.showCoreMap');
+      assert.equal(coreMapTabs().length, 1, 'Show Core Map reveals the open panel, not a second one');
+      // the provider's expressions, one per run line; VS Code evaluates them in the session
+      const { stackFrames } = await session.customRequest('stackTrace', { threadId: stopped.body.threadId ?? 1 });
+      const values = await vscode.commands.executeCommand<vscode.InlineValue[]>('vscode.executeInlineValueProvider', uri, new vscode.Range(0, 0, 40, 0), {
+        frameId: stackFrames[0].id,
+        stoppedLocation: new vscode.Range(35, 0, 35, 10),
+      });
+      const expressions = values.map((v) => [v.range.start.line + 1, (v as vscode.InlineValueEvaluatableExpression).expression]);
+      assert.deepEqual(expressions, [
+        [16, 'need_tlb_flush(vm, cpu0.entry_bit)'],
+        [18, 'need_tlb_flush(vm, cpu1.entry_bit)'],
+        [24, 'need_tlb_flush(vm, cpu4.entry_bit)'],
+      ]);
+      const { result } = await session.customRequest('evaluate', { expression: expressions[1][1], context: 'watch', frameId: stackFrames[0].id });
+      assert.match(result, /^(true|false)$/);
+    });
+
+    test('with tlbscn.coreMap.openOnDebug off, a debug session opens no core map', async () => {
+      const config = vscode.workspace.getConfiguration('tlbscn');
+      await config.update('coreMap.openOnDebug', false, vscode.ConfigurationTarget.Global);
+      cleanups.push(() => config.update('coreMap.openOnDebug', undefined, vscode.ConfigurationTarget.Global));
+      await f5(await sample('seed-a29ebeaf.tlbscn'), cleanups);
+      // the panel would open at the session's start, before its first stop
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(coreMapTabs().length, 0);
+    });
+
     test('F5 refuses a scenario with errors', async () => {
       await scratch('broken.tlbscn', `${SEED_HEAD}run vm.vcpu9 on cpu0\n`, cleanups);
       assert.equal(await vscode.debug.startDebugging(undefined, { type: 'tlbscn', request: '', name: '' }), false);
@@ -221,6 +262,11 @@ export function registerSuite(): void {
       assert.deepEqual(lost && itemsOf(lost.children).map((c) => c.label), ['explore under fixed']);
     });
   });
+}
+
+/** The core map panel's tabs (client/src/coreMap.ts: view type tlbscn.coreMap). */
+function coreMapTabs(): vscode.Tab[] {
+  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('tlbscn.coreMap'));
 }
 
 function itemsOf(items: vscode.TestItemCollection): vscode.TestItem[] {
