@@ -6,7 +6,7 @@
 
 import type { Page } from 'playwright-core';
 import * as path from 'node:path';
-import { command, stopwatch, withBrowser } from './browser';
+import { command, cursor, cursorLine, expand, section, stopwatch, variableRow, withBrowser } from './browser';
 
 const [baseUrl, folder, shots] = process.argv.slice(2);
 const SEED = 'seed-a29ebeaf.tlbscn';
@@ -30,26 +30,6 @@ async function undoAll(page: Page): Promise<void> {
   for (let i = 0; i < 20 && (await page.locator('.tab.active.dirty').count()) > 0; i++) await page.keyboard.press('Control+Z');
 }
 
-/** The Variables row of a scope (`Machine`) or of a variable named `name` (`core0`). */
-function variableRow(page: Page, name: string) {
-  const label = new RegExp(`^\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( =)?\\s*$`);
-  return page.locator('.debug-variables .monaco-list-row').filter({ has: page.locator('.name, .scope', { hasText: label }) }).first();
-}
-
-/** Expands a Variables row and waits until it is open. */
-async function expand(page: Page, name: string): Promise<void> {
-  const row = variableRow(page, name);
-  await row.waitFor({ timeout: 15_000 });
-  if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
-  await row.and(page.locator('[aria-expanded="true"]')).waitFor({ timeout: 15_000 });
-}
-
-/** Opens or closes a section of the Run and Debug view (Variables, Watch, Call Stack, Breakpoints). */
-async function section(page: Page, title: string, open: boolean): Promise<void> {
-  const header = page.locator('.pane-header', { hasText: new RegExp(`^\\s*${title}`, 'i') }).first();
-  if ((await header.getAttribute('aria-expanded')) !== String(open)) await header.click();
-}
-
 /** Drags the sash between the side bar and the editor, so that variable values fit. */
 async function widenSideBar(page: Page, by: number): Promise<void> {
   const box = await page.locator('.part.sidebar').boundingBox();
@@ -59,13 +39,6 @@ async function widenSideBar(page: Page, by: number): Promise<void> {
   await page.mouse.down();
   await page.mouse.move(box.x + box.width + 1 + by, y, { steps: 8 });
   await page.mouse.up();
-}
-
-/** The editor's cursor position in the status bar, which VS Code moves to the top stack frame on every stop. */
-const cursor = (page: Page) => page.locator('#status\\.editor\\.selection');
-
-async function cursorLine(page: Page): Promise<number> {
-  return Number(/Ln (\d+)/.exec(await cursor(page).innerText())?.[1]);
 }
 
 void withBrowser(async (context) => {
