@@ -2,8 +2,8 @@
 # The extension end to end in a real VS Code (code-server 4.100.3 + Debian's Chromium, loopback
 # only, offline): package OUR .vsix, install it into a fresh extensions dir, open a copy of the
 # sample scenarios, drive the workbench (e2e/drive.ts, then the core map panel: e2e/core-map.ts,
-# with screenshots), then run the extension's own mocha suite in the extension host
-# (e2e/run-ext-tests.ts).
+# then per-thread stepping and Save Schedule in the early-clear race: e2e/schedule.ts, with
+# screenshots), then run the extension's own mocha suite in the extension host (e2e/run-ext-tests.ts).
 #   npm run test:e2e            env: CS_DIR (code-server install), E2E_RUN_DIR (scratch dir)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -49,6 +49,8 @@ node --import tsx "$ROOT/e2e/drive.ts" "http://127.0.0.1:$PORT" "$RUN_DIR/ws" "$
 ts "workbench checks done (rc $RC)"
 node --import tsx "$ROOT/e2e/core-map.ts" "http://127.0.0.1:$PORT" "$RUN_DIR/ws" "$RUN_DIR/shots" || RC=1
 ts "core map checks done (rc $RC)"
+node --import tsx "$ROOT/e2e/schedule.ts" "http://127.0.0.1:$PORT" "$RUN_DIR/ws" "$RUN_DIR/shots" || RC=1
+ts "schedule checks done (rc $RC)"
 node --import tsx "$ROOT/e2e/run-ext-tests.ts" "http://127.0.0.1:$PORT" "$RUN_DIR/ws" "$ROOT" "$ROOT/dist/test/index.js" "$RUN_DIR/shots" || RC=1
 ts "extension-host tests done (rc $RC)"
 ts "screenshots in $RUN_DIR/shots; logs in $RUN_DIR"

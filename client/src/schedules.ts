@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { settingStallBound } from './commands';
 import { DEBUG_TYPE } from './debugConfig';
+import { threadIdIn } from './menuArgs';
 import { configuredExploreBounds } from './scenarios';
 
 /** A lane of the block under way, as the adapter's `lanes` request gives it. */
@@ -29,12 +30,6 @@ interface ScheduleFile {
   stale: number;
 }
 
-/** What the call stack's context menu passes for a thread (VS Code's CallStackContext). */
-interface StackContext {
-  sessionId?: string;
-  threadId?: number;
-}
-
 function tlbscnSession(): vscode.DebugSession | undefined {
   const session = vscode.debug.activeDebugSession;
   if (session?.type === DEBUG_TYPE) return session;
@@ -42,11 +37,9 @@ function tlbscnSession(): vscode.DebugSession | undefined {
   return undefined;
 }
 
-/** The thread a toolbar or menu command acts on: the one given, else the one focused in the Call Stack view. */
-function focusedThread(arg: unknown): number | undefined {
-  const given = (arg as StackContext | undefined)?.threadId;
-  if (typeof given === 'number') return given;
-  return vscode.debug.activeStackItem?.threadId;
+/** The thread a toolbar or menu command acts on: the one its arguments name, else the one focused in the Call Stack view. */
+function focusedThread(args: readonly unknown[]): number | undefined {
+  return threadIdIn(args) ?? vscode.debug.activeStackItem?.threadId;
 }
 
 /** Reports an adapter's refusal (its message says why) as a warning; true when the request went through. */
@@ -60,10 +53,11 @@ async function ask<T>(session: vscode.DebugSession, command: string, args?: obje
 }
 
 /** "Let cpuN move next": the thread the menu names, or a pick among the lanes of the block under way. */
-async function letMoveNext(arg: unknown): Promise<void> {
+async function letMoveNext(...args: unknown[]): Promise<void> {
   const session = tlbscnSession();
   if (!session) return;
-  let threadId = (arg as StackContext | undefined)?.threadId;
+  // the thread whose menu ran it; from the palette, a pick
+  let threadId = threadIdIn(args);
   if (threadId === undefined) {
     const answer = await ask<{ lanes: Lane[] }>(session, 'lanes');
     if (!answer) return;
@@ -174,9 +168,9 @@ async function saveRegression(arg: unknown): Promise<vscode.Uri | undefined> {
 }
 
 /** A reverse step the debug toolbar has no button for, on the focused thread. */
-async function stepBack(command: 'stepBackInto' | 'stepBackOut', arg: unknown): Promise<void> {
+async function stepBack(command: 'stepBackInto' | 'stepBackOut', args: readonly unknown[]): Promise<void> {
   const session = tlbscnSession();
-  const threadId = focusedThread(arg);
+  const threadId = focusedThread(args);
   if (session && threadId !== undefined) await ask(session, command, { threadId });
 }
 
@@ -186,7 +180,7 @@ export function registerScheduleCommands(context: vscode.ExtensionContext): void
     vscode.commands.registerCommand('tlbscn.staleFromHere', staleFromHere),
     vscode.commands.registerCommand('tlbscn.saveSchedule', saveSchedule),
     vscode.commands.registerCommand('tlbscn.saveRegressionScenario', saveRegression),
-    vscode.commands.registerCommand('tlbscn.stepBackInto', (arg?: unknown) => stepBack('stepBackInto', arg)),
-    vscode.commands.registerCommand('tlbscn.stepBackOut', (arg?: unknown) => stepBack('stepBackOut', arg)),
+    vscode.commands.registerCommand('tlbscn.stepBackInto', (...args: unknown[]) => stepBack('stepBackInto', args)),
+    vscode.commands.registerCommand('tlbscn.stepBackOut', (...args: unknown[]) => stepBack('stepBackOut', args)),
   );
 }
