@@ -32,7 +32,7 @@ export function exploreMatrix(file: string, scenario: Scenario, o: MatrixOptions
     const bound = o.maxStall === undefined ? 'stall unbounded' : `stall ≤ ${o.maxStall}`;
     write(`${file}: every kernel variant (${bound})\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`);
     for (const r of results) {
-      if (r.counterexample) write(`${r.kernel}: ${describeStall(r.counterexample.run.stall, topology, r.maxStall, r.counterexample.leastStall)}\n`);
+      if (r.counterexample) write(`${r.kernel}: ${describeStall(r.counterexample.run.stall, topology, r.maxStall, r.counterexample.leastStall, r.counterexample.stallAtLeast)}\n`);
       if (r.error && !r.counterexample) write(`${r.kernel}: ${r.error.message} (line ${r.error.line + 1})\n`);
     }
   }

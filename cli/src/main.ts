@@ -306,7 +306,7 @@ function exploreCommand(args: string[]): number {
     const ce = result.counterexample;
     if (ce) {
       process.stdout.write(`${file}: kernel ${result.kernel}: a schedule gives a stale access (${counts} explored)\n`);
-      process.stdout.write(`${describeStall(ce.run.stall, topology, result.maxStall, ce.leastStall)}\n`);
+      process.stdout.write(`${describeStall(ce.run.stall, topology, result.maxStall, ce.leastStall, ce.stallAtLeast)}\n`);
       process.stdout.write(`schedule (the cpu that moves at each choice): ${ce.schedule.map((c) => `cpu${c}`).join(' ')}\n`);
       if (result.shortest !== undefined) {
         const to = ce.run.accesses.find((a) => a.outcome === 'stale')!.step + 1;

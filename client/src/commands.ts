@@ -101,13 +101,13 @@ async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, 
     stats: found.stats,
     ...(found.stoppedBy ? { stoppedBy: found.stoppedBy } : {}),
     ...(found.error ? { error: found.error } : {}),
-    ...(found.schedule ? { counterexample: counterexampleOf(s.check.scenario, found.schedule, found.leastStall ?? true, kernel) } : {}),
+    ...(found.schedule ? { counterexample: counterexampleOf(s.check.scenario, found.schedule, found.leastStall ?? true, kernel, found.stallAtLeast) } : {}),
   };
   const counted = `${result.schedules} schedule${result.schedules === 1 ? '' : 's'}, ${result.states} states`;
   const topology = s.check.scenario.topology;
   if (result.counterexample) {
     output.appendLine(`${where}: under ${kernel}, schedule [${result.counterexample.schedule.join(', ')}] gives a stale access (${counted})`);
-    output.appendLine(describeStall(result.counterexample.run.stall, topology, result.maxStall, result.counterexample.leastStall));
+    output.appendLine(describeStall(result.counterexample.run.stall, topology, result.maxStall, result.counterexample.leastStall, result.counterexample.stallAtLeast));
     if (result.counterexample.race) output.appendLine(`race: ${result.counterexample.race.summary}`);
     output.appendLine('');
     output.appendLine(formatRun(where, s.check.scenario, result.counterexample.run));

@@ -19,7 +19,7 @@ export interface ExploreRequest {
 
 export type ExploreMessage =
   | { kind: 'progress'; schedules: number; states: number }
-  | { kind: 'done'; schedules: number; states: number; truncated: boolean; stoppedBy?: StoppedBy; stats: ExploreStats; schedule?: number[]; leastStall?: boolean; error?: RuntimeError }
+  | { kind: 'done'; schedules: number; states: number; truncated: boolean; stoppedBy?: StoppedBy; stats: ExploreStats; schedule?: number[]; leastStall?: boolean; stallAtLeast?: number; error?: RuntimeError }
   | { kind: 'failed'; message: string };
 
 const post = (m: ExploreMessage) => parentPort!.postMessage(m);
@@ -32,7 +32,7 @@ try {
     onProgress: (schedules, states) => post({ kind: 'progress', schedules, states }),
   });
   const { schedules, states, truncated, stoppedBy, error, stats } = result;
-  post({ kind: 'done', schedules, states, truncated, stoppedBy, stats, error, schedule: result.counterexample?.schedule, leastStall: result.counterexample?.leastStall });
+  post({ kind: 'done', schedules, states, truncated, stoppedBy, stats, error, schedule: result.counterexample?.schedule, leastStall: result.counterexample?.leastStall, stallAtLeast: result.counterexample?.stallAtLeast });
 } catch (e) {
   post({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
 }

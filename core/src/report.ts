@@ -154,6 +154,8 @@ export function exploreJson(result: ExploreResult, file: string, topology: Topol
             // a label for the race, so only for its least stall (a --shortest schedule's may be longer)
             modelLevel: ce.leastStall && isModelLevel(ce.run.stall, topology),
             least: ce.leastStall,
+            // when the proof stopped: the least stall is at least this (every smaller bound was searched in full)
+            ...(ce.leastStall ? {} : { atLeast: ce.stallAtLeast }),
           },
           ...(ce.race
             ? {
@@ -182,14 +184,15 @@ export function isModelLevel(stall: Stall, topology: Topology): boolean {
 }
 
 /** A counterexample's stall in words, for every front end. */
-export function describeStall(stall: Stall, topology: Topology, maxStall: number | null, least = true): string {
+export function describeStall(stall: Stall, topology: Topology, maxStall: number | null, least = true, atLeast = 0): string {
   const bound = maxStall === null ? 'stall unbounded in this search' : `schedules with stall ≤ ${maxStall}`;
   if (stall.steps === 0) return `stall 0: no thread was held in its interrupts-off entry path (${bound})`;
   const held = `cpu${stall.cpu} held ${stall.steps} micro-step${stall.steps === 1 ? '' : 's'} with interrupts off (line ${stall.line + 1})`;
   if (least && isModelLevel(stall, topology)) {
     return `stall ${stall.steps}: a model-level race: needs ${held}, as long as a whole sweep of ${topology.tlbSets} sets; possible in the model, implausible on hardware (${bound})`;
   }
-  const which = least ? 'the least stall that reaches this stale access' : 'not proven the least stall for this stale access';
+  const proven = atLeast > 0 ? `; no schedule with stall below ${atLeast} reaches it, ${atLeast} to ${stall.steps - 1} were not searched to the end` : '';
+  const which = least ? 'the least stall that reaches this stale access' : `not proven the least stall for this stale access${proven}`;
   return `stall ${stall.steps}: ${held}; ${which} (${bound})`;
 }
 

@@ -44,7 +44,7 @@ export interface ExploreResult {
    * A schedule whose run has a stale access, with that run, if any exists;
    * `leastStall`: its stall is proven the least (false only when a bound stopped the proof).
    */
-  counterexample?: { schedule: Schedule; run: RunResult; leastStall: boolean; race?: Pinpoint };
+  counterexample?: { schedule: Schedule; run: RunResult; leastStall: boolean; stallAtLeast: number; race?: Pinpoint };
   /** Complete runs (and runs cut short at a state already explored), over every search made. */
   schedules: number;
   /** Distinct states (between micro-steps) at which the first search chose between lanes. */
@@ -161,34 +161,46 @@ export function explore(scenario: Scenario, override?: KernelName, options: Expl
   const stallOf = (s: Schedule) => new Simulation(scenario, variant, { record: false, explain: false }).runAll(scheduleChooser(s)).stall.steps;
   let stall = stallOf(schedule);
   let leastStall = stall === 0;
+  /** Searches with every bound below this found nothing: the least stall is at least this. */
+  let provenBelow = 0;
   if (shortest) {
     // the shortest one, proven so unless a bound stopped the search; its stall is its own, not minimised
     result.shortest = !first.stoppedBy;
   } else {
-    // the least stall: a search bounded just below the stall of what was found, again and again until
-    // one finds nothing (searches that find stop early; only the last one is exhaustive)
-    while (!leastStall && Date.now() < deadline) {
-      const tighter = search(stall - 1);
+    // the least stall: searches bounded at 0, 1, 2, … below the stall found, until one finds a stale
+    // schedule, whose stall is then the least (the one before found nothing). Upwards, because a search
+    // under a small bound is small, and one that finds stops early; downwards from a large stall, each
+    // search found a schedule only one step better, again and again.
+    let bound = 0;
+    for (; !leastStall && bound < stall && Date.now() < deadline; bound++) {
+      const tighter = search(bound);
       result.schedules += tighter.schedules;
-      if (!tighter.found) {
-        // none below: this stall is the least, unless a bound cut that search short
-        leastStall = !tighter.stoppedBy;
+      if (tighter.found) {
+        schedule = tighter.found;
+        stall = stallOf(schedule);
+        leastStall = true;
+      } else if (tighter.stoppedBy) {
+        // a bound that cut the search short proves nothing: the stall found stays, not proven the least
         break;
       }
-      schedule = tighter.found;
-      stall = stallOf(schedule);
-      leastStall = stall === 0;
     }
+    // or every bound below the stall found nothing
+    leastStall ||= bound === stall;
+    provenBelow = bound;
   }
-  result.counterexample = counterexampleOf(scenario, schedule, leastStall, override);
+  result.counterexample = counterexampleOf(scenario, schedule, leastStall, override, provenBelow);
   return finished();
 }
 
-/** A stale schedule as a counterexample: its recorded run and the race pinpointed in it (one replay serves both). */
-export function counterexampleOf(scenario: Scenario, schedule: Schedule, leastStall: boolean, override?: KernelName): NonNullable<ExploreResult['counterexample']> {
+/**
+ * A stale schedule as a counterexample: its recorded run and the race
+ * pinpointed in it (one replay serves both). `atLeast`: what is proven of the
+ * least stall when it is not proven to be this schedule's.
+ */
+export function counterexampleOf(scenario: Scenario, schedule: Schedule, leastStall: boolean, override?: KernelName, atLeast = 0): NonNullable<ExploreResult['counterexample']> {
   const stale = replaySchedule(scenario, schedule, override);
   const race = pinpoint(scenario, schedule, override, stale);
-  return { schedule, run: stale.run, leastStall, ...(race ? { race } : {}) };
+  return { schedule, run: stale.run, leastStall, stallAtLeast: leastStall ? stale.run.stall.steps : atLeast, ...(race ? { race } : {}) };
 }
 
 function searchSchedules(

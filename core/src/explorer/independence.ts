@@ -100,13 +100,21 @@ export class Independence {
   private future(lane: LaneState, into: Mask): boolean {
     into.fill(0);
     if (lane.pending.length === 0 && lane.events.length === 0) return true;
-    // a sweep in progress is thousands of flush_set ops (tlb-sets up to 4096): one mask stands for them all
-    let sweeping = false;
-    for (const op of lane.pending) {
-      if (op.op === 'flush_set') {
-        if (!sweeping) this.or(into, this.sweep(this.state.topology.tlbDomainOf(op.cpu)));
-        sweeping = true;
-      } else if (!this.addFuture(op, into)) return false;
+    // a sweep in progress is thousands of flush_set ops (tlb-sets up to 4096): one mask stands for them
+    // all, and the ops are skipped as a block. kvmppc_hv_entry pushes sets tlb-sets - 1 … 0 at once, the
+    // next to run on top, so from its top set j the block runs down to set tlb-sets - 1 (checked).
+    const pending = lane.pending;
+    const last = this.state.topology.tlbSets - 1;
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const op = pending[i];
+      if (op.op !== 'flush_set') {
+        if (!this.addFuture(op, into)) return false;
+        continue;
+      }
+      this.or(into, this.sweep(this.state.topology.tlbDomainOf(op.cpu)));
+      const bottom = i - (last - op.set);
+      const end = bottom >= 0 ? pending[bottom] : undefined;
+      if (end?.op === 'flush_set' && end.set === last && end.cpu === op.cpu) i = bottom;
     }
     for (const e of lane.events) {
       if (e.kind === 'reentry') {

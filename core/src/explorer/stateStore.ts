@@ -48,6 +48,7 @@ export class StateStore {
   /** The next number, shared by names and events so that the two never collide. */
   private next = 1;
   private readonly tlbs = new VectorTable();
+  private readonly cpu = new VectorTable();
   private readonly cpus = new VectorTable();
   private readonly guests = new VectorTable();
   private readonly tasks = new VectorTable();
@@ -56,6 +57,7 @@ export class StateStore {
   private readonly states = new VectorTable();
   private readonly words = new Words();
   private readonly entries: number[] = [];
+  private readonly cpuIds: number[] = [];
   /** Dominance (bounded or --shortest searches): per state, the head of its list of vectors in `visits`. */
   private heads = new Int32Array(64);
   /** Nodes [next + 1, depth, stall of each lane…], end to end. */
@@ -107,7 +109,7 @@ export class StateStore {
   /** Bytes held by the stored states: every table and arena, as allocated. */
   get bytes(): number {
     let b = this.heads.byteLength + this.visits.data.byteLength + this.words.data.byteLength;
-    for (const t of [this.tlbs, this.cpus, this.guests, this.tasks, this.lane, this.machines, this.states]) b += t.bytes;
+    for (const t of [this.tlbs, this.cpu, this.cpus, this.guests, this.tasks, this.lane, this.machines, this.states]) b += t.bytes;
     return b;
   }
 
@@ -128,15 +130,23 @@ export class StateStore {
       }
     }
     const tlbs = this.tlbs.add(w.data, w.length);
-    w.length = 0;
+    // the cpus: those not idle (a vcpu, a mode, registers or IPIs of their own), each as its index and
+    // the number of its fields in a table of cpu tuples (most of a large machine is idle)
+    const cpuIds = this.cpuIds;
+    cpuIds.length = 0;
     for (const c of state.cpus) {
+      if (c.vcpu === undefined && !c.inGuest && !c.irqsOff && c.lpidr === 0 && c.pidr === 0 && c.ipiWait < 0 && c.ipisPending === 0) continue;
+      w.length = 0;
       w.push(c.vcpu === undefined ? 0 : this.name(c.vcpu));
       w.push((c.inGuest ? 1 : 0) | (c.irqsOff ? 2 : 0));
       w.push(c.lpidr);
       w.push(c.pidr);
       w.push(c.ipiWait + 1);
       w.push(c.ipisPending);
+      cpuIds.push(c.id, this.cpu.add(w.data, w.length));
     }
+    w.length = 0;
+    for (const x of cpuIds) w.push(x);
     const cpus = this.cpus.add(w.data, w.length);
     w.length = 0;
     for (const g of state.guests.values()) {

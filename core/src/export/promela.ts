@@ -71,7 +71,7 @@ function header(scenario: Scenario, variant: KernelVariant, notes: string[]): st
   return [
     `/* tlbscn export --promela: kernel ${variant.name}; machine cores ${t.cores} threads ${t.threads}${t.bigcore ? ' bigcore' : ''} tlb-sets ${t.tlbSets}`,
     ' *',
-    ' * Verify: spin -a FILE && cc -O2 -DSAFETY -o pan pan.c && ./pan -E -m1000000',
+    ' * Verify: spin -a FILE && cc -O2 -DSAFETY -DVECTORSZ=4096 -o pan pan.c && ./pan -E -m1000000',
     ' * An assertion violation is a schedule with a stale TLB access (the explorer\'s counterexample);',
     ' * -E leaves out invalid end states, which are runtime errors (a deadlock, a vcpu entering on two',
     ' * cpus): the explorer ends such a schedule without a verdict, and so does the model.',
