@@ -6,7 +6,15 @@
 import type { ProvenanceTarget } from '../../core/src/index';
 
 /** A request the adapter refuses: the message is for the user, and nothing changed. */
-export class RequestError extends Error {}
+export class RequestError extends Error {
+  /** `showUser` false: the client may ask in good faith (a reference from before the last stop), so no notification. */
+  constructor(
+    message: string,
+    readonly showUser = true,
+  ) {
+    super(message);
+  }
+}
 
 /** Returns the value, typed, or throws a RequestError naming `at`. */
 export type Check<T> = (value: unknown, at: string) => T;

@@ -225,7 +225,8 @@ export class TlbscnDebugSession extends LoggingDebugSession {
         ? `internal error in the '${response.command}' request (a bug: its details are in the debug adapter's log)`
         : e instanceof RequestError ? `${response.command}: ${e.message}` : e.message;
       // '{_m}': the library substitutes only '_' variables, and messages may hold braces
-      return this.sendErrorResponse(response, { id: 1001, format: '{_m}', variables: { _m: message }, showUser: true });
+      const showUser = !(e instanceof RequestError) || e.showUser;
+      return this.sendErrorResponse(response, { id: 1001, format: '{_m}', variables: { _m: message }, showUser });
     }
     try {
       this.runtime?.halt(`stopped by an internal error in '${response.command}' (its details are in the debug adapter's log)`);
@@ -874,7 +875,8 @@ export class TlbscnDebugSession extends LoggingDebugSession {
 
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     const container = this.containers.get(args.variablesReference);
-    if (!container) throw new RequestError(`no variables reference ${args.variablesReference} (references last until the next stop)`);
+    // VS Code may still ask for the Variables pane's old references after the debugger moved (a jump from the core map): no toast
+    if (!container) throw new RequestError(`no variables reference ${args.variablesReference} (references last until the next stop)`, false);
     if (args.filter === 'named') {
       response.body = { variables: [] };
       return this.sendResponse(response);
