@@ -2,7 +2,9 @@
 // one run, as a matrix (issue 10): which rows have a stale schedule, with its
 // least stall, and how much each search explored.
 
-import { KERNEL_NAMES, type Scenario, describeStall, explore, exploreJson, isModelLevel } from '../../core/src/index';
+import { availableParallelism } from 'node:os';
+import { type ExploreResult, type KernelName, KERNEL_NAMES, type Scenario, describeStall, explore, exploreJson, isModelLevel } from '../../core/src/index';
+import { exploreInWorker, exploreResultOf } from '../../client/src/exploreRunner';
 
 export interface MatrixOptions {
   json: boolean;
@@ -13,9 +15,31 @@ export interface MatrixOptions {
   shortest?: boolean;
 }
 
-/** Prints the matrix; returns the exit status: 1 if some variant is stale, else 3 if a bound cut a search short, else 2 if one cannot run, else 0. */
-export function exploreMatrix(file: string, scenario: Scenario, o: MatrixOptions, write: (text: string) => void): number {
-  const results = KERNEL_NAMES.map((kernel) => explore(scenario, kernel, { limit: o.maxStates, maxStall: o.maxStall, maxTime: o.maxTime, maxMemory: o.maxMemory, shortest: o.shortest }));
+/**
+ * Every row's search, on the machine's cores: one worker thread a row, as many
+ * at once as there are cores (the searches share nothing). On one core, here.
+ */
+async function exploreRows(text: string, scenario: Scenario, o: MatrixOptions): Promise<ExploreResult[]> {
+  const threads = Math.min(availableParallelism(), KERNEL_NAMES.length);
+  if (threads < 2) return KERNEL_NAMES.map((kernel) => explore(scenario, kernel, { limit: o.maxStates, maxStall: o.maxStall, maxTime: o.maxTime, maxMemory: o.maxMemory, shortest: o.shortest }));
+  const results: ExploreResult[] = [];
+  let next = 0;
+  const never = { onCancellationRequested: () => undefined };
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < KERNEL_NAMES.length; i = next++) {
+      const kernel: KernelName = KERNEL_NAMES[i];
+      const request = { text, kernel, maxStall: o.maxStall, maxStates: o.maxStates ?? 1_000_000, maxSeconds: (o.maxTime ?? Infinity) / 1000, maxMemory: o.maxMemory, shortest: o.shortest };
+      const done = await exploreInWorker(request, () => undefined, never);
+      results[i] = exploreResultOf(done!, scenario, kernel, o.maxStall);
+    }
+  };
+  await Promise.all(Array.from({ length: threads }, worker));
+  return results;
+}
+
+/** Prints the matrix; resolves to the exit status: 1 if some variant is stale, else 3 if a bound cut a search short, else 2 if one cannot run, else 0. */
+export async function exploreMatrix(file: string, text: string, scenario: Scenario, o: MatrixOptions, write: (text: string) => void): Promise<number> {
+  const results = await exploreRows(text, scenario, o);
   const topology = scenario.topology;
   if (o.json) {
     write(JSON.stringify({ file, maxStall: o.maxStall ?? null, kernels: results.map((r) => exploreJson(r, file, topology)) }, null, 2) + '\n');

@@ -130,12 +130,12 @@ function parseArgs(args: string[], allowed: string[]): Options {
  * cannot run. The scenario's source lines, which reports quote, come back
  * with control characters escaped: the command line only shows them.
  */
-function load(file: string, showWarnings: boolean): CheckResult | undefined {
+function load(file: string, showWarnings: boolean): (CheckResult & { text: string }) | undefined {
   const text = readScenario(file);
   if (text === undefined) return undefined;
   const result = analyze(text);
   printDiagnostics(file, showWarnings ? result.diagnostics : result.diagnostics.filter((d) => d.severity === 'error'));
-  return result.hasErrors ? undefined : { ...result, scenario: shownOnTerminal(result.scenario) };
+  return result.hasErrors ? undefined : { ...result, text, scenario: shownOnTerminal(result.scenario) };
 }
 
 /** Larger files are no scenario (100,000 lines of events are 3 MB) and are not read. */
@@ -264,14 +264,22 @@ function check(args: string[]): number {
   return status;
 }
 
-function exploreCommand(args: string[]): number {
+function exploreCommand(args: string[]): number | undefined {
   const o = parseArgs(args, ['--kernel', '--kernel all', '--shortest', '--json', '--max-states', '--max-stall', '--max-time', '--max-memory', '--html']);
   const file = single(o, 'explore');
   const checked = load(file, !o.json);
   if (!checked) return 2;
   if (o.allKernels) {
     if (o.html !== undefined) throw new UsageError('--html writes the run of one kernel: name it, not all');
-    return exploreMatrix(file, checked.scenario, o, (text) => process.stdout.write(text));
+    // the rows run in worker threads: the exit status comes when the last one ends
+    void exploreMatrix(file, checked.text, checked.scenario, o, (text) => process.stdout.write(text)).then(
+      (code) => (process.exitCode = code),
+      (e: unknown) => {
+        process.stderr.write(`tlbscn: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+        process.exitCode = 2;
+      },
+    );
+    return undefined;
   }
   // a long search says how far it has got: on a terminal in place, elsewhere (CI logs) every few seconds
   let progressShown = false;

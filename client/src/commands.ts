@@ -8,7 +8,6 @@ import {
   formatDiagnostic,
   formatKernelTable,
   formatRun,
-  counterexampleOf,
   simulate,
   variantRows,
   type ExploreResult,
@@ -21,7 +20,7 @@ import { DEBUG_TYPE, TOGGLE_FORMATTING_REQUEST, scenarioLaunchConfig } from './d
 import { configuredExploreBounds, displayPath, effectiveKernel, loadScenario, refuseErrors, targetUri, unreadable, type LoadedScenario } from './scenarios';
 import { selectKernel } from './statusBar';
 import type { ExploreRequest } from './exploreWorker';
-import { exploreInWorker } from './exploreRunner';
+import { exploreInWorker, exploreResultOf } from './exploreRunner';
 
 /** The scenario a command acts on, or undefined after telling the user why there is none or why it cannot run. */
 async function runnable(arg: unknown, action: string, output: vscode.OutputChannel): Promise<LoadedScenario | undefined> {
@@ -92,17 +91,7 @@ async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, 
     output.show(true);
     return undefined;
   }
-  const result: ExploreResult = {
-    kernel,
-    schedules: found.schedules,
-    states: found.states,
-    truncated: found.truncated,
-    maxStall: maxStall ?? null,
-    stats: found.stats,
-    ...(found.stoppedBy ? { stoppedBy: found.stoppedBy } : {}),
-    ...(found.error ? { error: found.error } : {}),
-    ...(found.schedule ? { counterexample: counterexampleOf(s.check.scenario, found.schedule, found.leastStall ?? true, kernel, found.stallAtLeast) } : {}),
-  };
+  const result = exploreResultOf(found, s.check.scenario, kernel, maxStall);
   const counted = `${result.schedules} schedule${result.schedules === 1 ? '' : 's'}, ${result.states} states`;
   const topology = s.check.scenario.topology;
   if (result.counterexample) {

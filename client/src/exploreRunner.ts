@@ -4,6 +4,7 @@
 
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { type ExploreResult, type KernelName, type Scenario, counterexampleOf } from '../../core/src/index';
 import type { ExploreMessage, ExploreRequest } from './exploreWorker';
 
 export type ExploreDone = Extract<ExploreMessage, { kind: 'done' }>;
@@ -24,4 +25,23 @@ export function exploreInWorker(request: ExploreRequest, progress: (schedules: n
       if (m.kind !== 'progress') void worker.terminate();
     });
   });
+}
+
+/**
+ * The worker's answer as the explorer's result, its stale schedule replayed
+ * here with a full record (the run does not cross the thread boundary).
+ */
+export function exploreResultOf(done: ExploreDone, scenario: Scenario, kernel: KernelName, maxStall: number | undefined): ExploreResult {
+  return {
+    kernel,
+    schedules: done.schedules,
+    states: done.states,
+    truncated: done.truncated,
+    maxStall: maxStall ?? null,
+    stats: done.stats,
+    ...(done.stoppedBy ? { stoppedBy: done.stoppedBy } : {}),
+    ...(done.shortest !== undefined ? { shortest: done.shortest } : {}),
+    ...(done.error ? { error: done.error } : {}),
+    ...(done.schedule ? { counterexample: counterexampleOf(scenario, done.schedule, done.leastStall ?? true, kernel, done.stallAtLeast) } : {}),
+  };
 }

@@ -15,24 +15,30 @@ export interface ExploreRequest {
   /** The search stops, truncated, after this many distinct states or seconds (bounds.ts). */
   maxStates: number;
   maxSeconds: number;
+  /** `tlbscn explore --max-memory` (bytes) and `--shortest`, when the command line runs its rows here. */
+  maxMemory?: number;
+  shortest?: boolean;
 }
 
 export type ExploreMessage =
   | { kind: 'progress'; schedules: number; states: number }
-  | { kind: 'done'; schedules: number; states: number; truncated: boolean; stoppedBy?: StoppedBy; stats: ExploreStats; schedule?: number[]; leastStall?: boolean; stallAtLeast?: number; error?: RuntimeError }
+  | { kind: 'done'; schedules: number; states: number; truncated: boolean; stoppedBy?: StoppedBy; stats: ExploreStats; schedule?: number[]; leastStall?: boolean; stallAtLeast?: number; shortest?: boolean; error?: RuntimeError }
   | { kind: 'failed'; message: string };
 
 const post = (m: ExploreMessage) => parentPort!.postMessage(m);
-const { text, kernel, maxStall, maxStates, maxSeconds } = workerData as ExploreRequest;
+const { text, kernel, maxStall, maxStates, maxSeconds, maxMemory, shortest } = workerData as ExploreRequest;
 try {
   const result = explore(analyze(text).scenario, kernel, {
     maxStall,
     limit: maxStates,
     maxTime: maxSeconds * 1000,
+    maxMemory,
+    shortest,
     onProgress: (schedules, states) => post({ kind: 'progress', schedules, states }),
   });
   const { schedules, states, truncated, stoppedBy, error, stats } = result;
-  post({ kind: 'done', schedules, states, truncated, stoppedBy, stats, error, schedule: result.counterexample?.schedule, leastStall: result.counterexample?.leastStall, stallAtLeast: result.counterexample?.stallAtLeast });
+  const ce = result.counterexample;
+  post({ kind: 'done', schedules, states, truncated, stoppedBy, stats, error, shortest: result.shortest, schedule: ce?.schedule, leastStall: ce?.leastStall, stallAtLeast: ce?.stallAtLeast });
 } catch (e) {
   post({ kind: 'failed', message: e instanceof Error ? e.message : String(e) });
 }
