@@ -102,8 +102,14 @@ export class Kernel {
   changes: Change[] | undefined;
   /** Index of the micro-step being executed (set by the simulation). */
   step = 0;
-  /** The entry test whose sweep each cpu is running, so explanations can say how far it got. */
-  private readonly sweeping = new Map<number, EntryTestRecord>();
+  /**
+   * The entry test whose sweep each cpu is running, so explanations can say
+   * how far it got: by cpu, with the cpus that have one listed (an array, not
+   * a Map: the explorer restores it at every branching point, and clearing a
+   * Map allocates a new one).
+   */
+  private readonly sweeping: (EntryTestRecord | undefined)[] = [];
+  private readonly sweepingCpus: number[] = [];
 
   /**
    * The explorer's stateful search: an outcomes-only run that keeps every
@@ -122,16 +128,25 @@ export class Kernel {
    */
   saveSweeps(): SavedSweeps {
     const saved: SavedSweeps = [];
-    for (const [cpu, test] of this.sweeping) saved.push({ cpu, test, sweptSets: test.sweptSets });
+    for (const cpu of this.sweepingCpus) {
+      const test = this.sweeping[cpu]!;
+      saved.push({ cpu, test, sweptSets: test.sweptSets });
+    }
     return saved;
   }
 
   restoreSweeps(saved: SavedSweeps): void {
-    this.sweeping.clear();
+    for (const cpu of this.sweepingCpus) this.sweeping[cpu] = undefined;
+    this.sweepingCpus.length = 0;
     for (const { cpu, test, sweptSets } of saved) {
       test.sweptSets = sweptSets;
-      this.sweeping.set(cpu, test);
+      this.startSweep(cpu, test);
     }
+  }
+
+  private startSweep(cpu: number, test: EntryTestRecord): void {
+    if (!this.sweeping[cpu]) this.sweepingCpus.push(cpu);
+    this.sweeping[cpu] = test;
   }
 
   /**
@@ -422,7 +437,7 @@ export class Kernel {
         );
       case 'clear_bit': {
         this.setBit(op.guest, 'needTlbFlush', op.bit, false);
-        const test = this.sweeping.get(op.cpu)!;
+        const test = this.sweeping[op.cpu]!;
         this.out.clear = { guest: op.guest, cpu: op.cpu, bit: op.bit, test };
         const after = test.action === 'sweep' ? 'after the flush' : 'after the ptesync';
         return this.said(this.recording ? `cpu${op.cpu}: clear need_tlb_flush[${op.bit}] of ${op.guest}, ${after}` : '');
@@ -620,7 +635,7 @@ export class Kernel {
       return this.said(this.recording ? `cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; need_tlb_flush[${bit}] of ${g.name} is clear, no flush` : '');
     }
     if (early) this.setBit(g.name, 'needTlbFlush', bit, false);
-    this.sweeping.set(op.cpu, entryTest);
+    this.startSweep(op.cpu, entryTest);
     const follow = this.follows();
     if (action === 'ptesync') {
       follow.push({ op: 'ptesync', guest: g.name, bit, cpu: op.cpu, line: op.line, frames: this.recording ? this.callee(op.frames, op.line, 'ptesync', 'kvmppc_hv_entry') : NO_FRAMES });
@@ -644,7 +659,7 @@ export class Kernel {
     const t = this.state.topology;
     const domain = t.tlbDomainOf(op.cpu);
     const knows = this.variant.flushedMmus.includes(g.mmu);
-    const test = this.sweeping.get(op.cpu);
+    const test = this.sweeping[op.cpu];
     if (test) test.sweptSets = op.set + 1;
     // The pre-fix sweep is an HPT-format tlbiel: it removes no radix entries.
     const removed = knows ? this.removeEntries(domain, g.lpid, ANY, ANY, op.set) : NO_ENTRIES;
