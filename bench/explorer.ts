@@ -125,6 +125,48 @@ const TWO_SWEEPS = [
   '',
 ].join('\n');
 
+/** CPU milliseconds (user + system) of `run`, the least of `times` runs: another process on the machine slows wall time, not this. */
+function cpuMs<T>(run: () => T, times = 3): { ms: number; result: T } {
+  let ms = Infinity;
+  let result!: T;
+  for (let i = 0; i < times; i++) {
+    const before = process.cpuUsage();
+    result = run();
+    const used = process.cpuUsage(before);
+    ms = Math.min(ms, (used.user + used.system) / 1000);
+  }
+  return { ms, result };
+}
+
+/**
+ * Symmetry reduction (core/src/explorer/symmetry.ts), on and off, on the
+ * shapes whose extra lanes are threads of one core running vcpus named
+ * nowhere else: states stored and CPU time. The lost-update shape's extra
+ * lanes share a core with a vcpu that moves inside the block (radix_flush_cpu
+ * IPIs them in cpu order, which a swap does not keep): it gets none.
+ */
+function benchSymmetry(report: Report): void {
+  const cases: [shape: string, text: string, kernel: KernelName][] = [
+    ['early-clear, 5 lanes', earlyClearShape(5), 'early-clear'],
+    ['early-clear, 5 lanes', earlyClearShape(5), 'fixed'],
+    ['early-clear, 6 lanes', earlyClearShape(6), 'early-clear'],
+    ['early-clear, 6 lanes', earlyClearShape(6), 'fixed'],
+    ['early-clear, 6 lanes', earlyClearShape(6), 'v5.17'],
+    ['early-clear, 7 lanes', earlyClearShape(7), 'early-clear'],
+    ['early-clear, 7 lanes', earlyClearShape(7), 'fixed'],
+    ['lost-update, 4 lanes', lostUpdateShape(4), 'fixed'],
+    ['lost-update, 5 lanes', lostUpdateShape(5), 'fixed'],
+  ];
+  for (const [shape, text, kernel] of cases) {
+    const { scenario } = analyze(text);
+    const on = cpuMs(() => explore(scenario, kernel, { maxTime: 60_000, symmetry: true }));
+    const off = cpuMs(() => explore(scenario, kernel, { maxTime: 60_000, symmetry: false }));
+    const verdict = (r: ReturnType<typeof explore>) => (r.counterexample ? 'stale' : r.truncated ? 'truncated' : 'none');
+    report(`explorer, ${shape}, ${kernel}: symmetry on (${verdict(on.result)}), CPU time`, on.ms, `ms, ${on.result.states} states`);
+    report(`  symmetry off (${verdict(off.result)})`, off.ms, `ms, ${off.result.states} states; ${(off.result.states / on.result.states).toFixed(2)}× the states`);
+  }
+}
+
 export function benchExplorer(report: Report): void {
   {
     const { scenario } = analyze(TWO_SWEEPS);
@@ -173,4 +215,5 @@ export function benchExplorer(report: Report): void {
     report(`  spin on the exported model: ${spin.stale ? 'stale' : 'none'}, ${agrees} (compile ${spin.compileMs.toFixed(0)} ms apart)`, spin.ms, 'ms');
     report(`  spin states stored, bytes per state; explorer/spin time to verdict`, spin.states, `states, ${spin.bytesPerState.toFixed(0)} B/state; ${(s.verdictMs / spin.ms).toFixed(2)}×`);
   }
+  benchSymmetry(report);
 }

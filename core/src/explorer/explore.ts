@@ -15,7 +15,9 @@
 // are recorded in the schedule too, so that it replays as it was found. A run
 // stops at its first runtime error (a deadlock, a vcpu entering on two cpus):
 // an interleaving that cannot happen proves nothing, and neither does anything
-// after it.
+// after it. With `symmetry`, threads that play interchangeable roles
+// (symmetry.ts) share one key in the visited set; the search itself still
+// walks real states, so a schedule found replays as found.
 //
 // Stalls (spec v2 §0.4): a counterexample reports the least stall with which
 // a stale access can be reached, so the figure does not depend on search
@@ -34,6 +36,7 @@ import type { RunResult, RuntimeError } from '../machine/trace';
 import { Independence } from './independence';
 import { type Pinpoint, pinpoint, replaySchedule } from './pinpoint';
 import { StateStore } from './stateStore';
+import { Symmetry } from './symmetry';
 
 /** At each decision: the cpu of the lane that moved. Replayable by `scheduleChooser`. */
 export type Schedule = number[];
@@ -100,6 +103,14 @@ export interface ExploreOptions {
   /** Partial-order reduction (independence.ts); off only to check it. */
   reduce?: boolean;
   /**
+   * Symmetry reduction (symmetry.ts): states that differ by swapping
+   * interchangeable threads share one visited-set key. Off by default until
+   * the tests that count a search's states (explore-figures) count them
+   * without it; never with --shortest (its depth dominance is not argued
+   * under it).
+   */
+  symmetry?: boolean;
+  /**
    * The counterexample with the fewest micro-steps (branch and bound over
    * the whole space) rather than the first found and then the least stall;
    * its stall is reported as it is, not minimised.
@@ -131,13 +142,13 @@ interface SearchResult {
 
 export function explore(scenario: Scenario, override?: KernelName, options: ExploreOptions = {}): ExploreResult {
   const variant = variantFor(scenario, override);
-  const { limit = 1_000_000, maxTime, maxMemory = Infinity, maxStall, onProgress, reduce = true, shortest = false, prefix = [] } = options;
+  const { limit = 1_000_000, maxTime, maxMemory = Infinity, maxStall, onProgress, reduce = true, symmetry = false, shortest = false, prefix = [] } = options;
   const started = Date.now();
   const deadline = maxTime === undefined ? Infinity : started + maxTime;
   const stats: ExploreStats = { transitions: 0, depth: 0, ms: 0, verdictMs: 0, bytes: 0, bytesPerState: 0 };
   const search = (bound: number | undefined, progress?: ExploreProgress, fewest = false) => {
     // the reduction may take a step before the access that a shorter schedule takes after it: not with --shortest
-    const r = searchSchedules(scenario, override, { limit, deadline, maxMemory, bound, reduce: reduce && !fewest, onProgress: progress, shortest: fewest, prefix });
+    const r = searchSchedules(scenario, override, { limit, deadline, maxMemory, bound, reduce: reduce && !fewest, symmetry: symmetry && !fewest, onProgress: progress, shortest: fewest, prefix });
     stats.transitions += r.transitions;
     stats.depth = Math.max(stats.depth, r.depth);
     return r;
@@ -206,11 +217,12 @@ export function counterexampleOf(scenario: Scenario, schedule: Schedule, leastSt
 function searchSchedules(
   scenario: Scenario,
   override: KernelName | undefined,
-  o: { limit: number; deadline: number; maxMemory: number; bound: number | undefined; reduce: boolean; onProgress?: ExploreProgress; shortest: boolean; prefix: Schedule },
+  o: { limit: number; deadline: number; maxMemory: number; bound: number | undefined; reduce: boolean; symmetry: boolean; onProgress?: ExploreProgress; shortest: boolean; prefix: Schedule },
 ): SearchResult {
   const variant = variantFor(scenario, override);
   const program = scenario.program;
-  const seen = new StateStore(o.bound !== undefined, o.shortest);
+  // only the visited set's keys are symmetric: the search walks real states, so a schedule found replays
+  const seen = new StateStore(o.bound !== undefined, o.shortest, o.symmetry ? Symmetry.detect(scenario, variant) : undefined);
   /** --shortest: the fewest micro-steps to a stale access found so far, and the schedule. */
   let best = Infinity;
   let bestPath: Schedule | undefined;

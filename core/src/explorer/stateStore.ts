@@ -17,10 +17,16 @@
 // (every later gap only adds to them), so it is not explored again: a
 // dominance check rather than exact stall counts in the key. The vectors
 // compared are kept per state in a typed arena too.
+//
+// Symmetry (symmetry.ts): inside a block with interchangeable threads, the
+// state is encoded as renamed by the permutation picked for it (cpus, vcpus,
+// bits, the lanes in renamed cpu order, their ops' cpus and vcpus), and its
+// stalls compared in that lane order.
 
 import type { Op } from '../machine/kernel';
 import type { LaneState } from '../machine/simulation';
 import type { MachineState } from '../machine/state';
+import { type Renaming, type Symmetry, opShape } from './symmetry';
 import { VectorTable } from './vectorTable';
 
 const OUTCOMES = ['', 'hit', 'miss', 'fault', 'stale'];
@@ -53,6 +59,9 @@ export class StateStore {
   private readonly guests = new VectorTable();
   private readonly tasks = new VectorTable();
   private readonly lane = new VectorTable();
+  /** Renamed ops (symmetry), each numbered as its tuple: a lane names an op by one word, as without symmetry. */
+  private readonly renamedOps = new VectorTable();
+  private readonly opWords = new Uint32Array(8);
   private readonly machines = new VectorTable();
   private readonly states = new VectorTable();
   private readonly words = new Words();
@@ -72,11 +81,14 @@ export class StateStore {
   constructor(
     private readonly bounded: boolean,
     private readonly depthToo: boolean,
+    /** Interchangeable threads: states that differ by swapping them share a key. */
+    private readonly symmetry?: Symmetry,
   ) {}
 
   /** False when this state (with these lanes' stalls, at this depth) was explored already. */
   add(item: number, state: MachineState, lanes: readonly LaneState[], lastOutcome: string, depth: number): boolean {
-    const id = this.stateId(item, state, lanes, lastOutcome);
+    const ren = this.symmetry?.appliesTo(item) ? this.symmetry.canonical(item, state, lanes) : undefined;
+    const id = this.stateId(item, state, lanes, lastOutcome, ren);
     if (!this.bounded && !this.depthToo) {
       if (!this.states.added) return false;
       this.size++;
@@ -89,7 +101,7 @@ export class StateStore {
     for (let node = this.states.added ? 0 : this.heads[id]; node > 0; node = v.data[node - 1]) {
       const base = node - 1;
       let dominated = v.data[base + 1] <= d;
-      for (let i = 0; dominated && stalls && i < lanes.length; i++) dominated = v.data[base + 2 + i] <= lanes[i].stall;
+      for (let i = 0; dominated && stalls && i < lanes.length; i++) dominated = v.data[base + 2 + i] <= lanes[ren ? ren.laneOrder[i] : i].stall;
       if (dominated) return false;
     }
     if (id >= this.heads.length) {
@@ -100,7 +112,7 @@ export class StateStore {
     const node = v.length + 1;
     v.push(this.states.added ? 0 : this.heads[id]);
     v.push(d);
-    if (stalls) for (const l of lanes) v.push(l.stall);
+    if (stalls) for (let i = 0; i < lanes.length; i++) v.push(lanes[ren ? ren.laneOrder[i] : i].stall);
     this.heads[id] = node;
     this.size++;
     return true;
@@ -109,11 +121,12 @@ export class StateStore {
   /** Bytes held by the stored states: every table and arena, as allocated. */
   get bytes(): number {
     let b = this.heads.byteLength + this.visits.data.byteLength + this.words.data.byteLength;
-    for (const t of [this.tlbs, this.cpu, this.cpus, this.guests, this.tasks, this.lane, this.machines, this.states]) b += t.bytes;
+    for (const t of [this.tlbs, this.cpu, this.cpus, this.guests, this.tasks, this.lane, this.renamedOps, this.machines, this.states]) b += t.bytes;
     return b;
   }
 
-  private stateId(item: number, state: MachineState, lanes: readonly LaneState[], lastOutcome: string): number {
+  /** `ren`: the state is encoded as renamed by it (symmetry); the TLBs and tasks name no cpu or renamed vcpu. */
+  private stateId(item: number, state: MachineState, lanes: readonly LaneState[], lastOutcome: string, ren?: Renaming): number {
     const w = this.words;
     // a TLB is a set: its entries in the order of their tags' numbers (a tag is unique in a TLB),
     // each tag and frame packed in one number (exact below 2^53) so that sorting allocates nothing
@@ -134,27 +147,32 @@ export class StateStore {
     // the number of its fields in a table of cpu tuples (most of a large machine is idle)
     const cpuIds = this.cpuIds;
     cpuIds.length = 0;
-    for (const c of state.cpus) {
+    for (let n = 0; n < state.cpus.length; n++) {
+      // renamed: the cpu that takes number n is the one the renaming maps there
+      const c = state.cpus[ren ? ren.cpuFrom[n] : n];
       if (c.vcpu === undefined && !c.inGuest && !c.irqsOff && c.lpidr === 0 && c.pidr === 0 && c.ipiWait < 0 && c.ipisPending === 0) continue;
       w.length = 0;
-      w.push(c.vcpu === undefined ? 0 : this.name(c.vcpu));
+      w.push(c.vcpu === undefined ? 0 : this.name(ren ? ren.vcpu(c.vcpu) : c.vcpu));
       w.push((c.inGuest ? 1 : 0) | (c.irqsOff ? 2 : 0));
       w.push(c.lpidr);
       w.push(c.pidr);
-      w.push(c.ipiWait + 1);
+      w.push((ren ? ren.cpu(c.ipiWait) : c.ipiWait) + 1);
       w.push(c.ipisPending);
-      cpuIds.push(c.id, this.cpu.add(w.data, w.length));
+      cpuIds.push(n, this.cpu.add(w.data, w.length));
     }
     w.length = 0;
     for (const x of cpuIds) w.push(x);
     const cpus = this.cpus.add(w.data, w.length);
     w.length = 0;
     for (const g of state.guests.values()) {
-      this.bits(g.needTlbFlush);
-      this.bits(g.cpuInGuest);
-      for (const v of g.vcpus) {
-        w.push(v.cpu + 1);
-        w.push(v.prevCpu + 1);
+      this.bits(g.needTlbFlush, ren);
+      this.bits(g.cpuInGuest, ren);
+      const from = ren?.vcpuFrom.get(g.name);
+      const vcpus = g.vcpus;
+      for (let i = 0; i < vcpus.length; i++) {
+        const v = vcpus[from ? from[i] : i];
+        w.push((ren ? ren.cpu(v.cpu) : v.cpu) + 1);
+        w.push((ren ? ren.cpu(v.prevCpu) : v.prevCpu) + 1);
         w.push(v.task === undefined ? 0 : this.name(v.task));
       }
     }
@@ -176,20 +194,25 @@ export class StateStore {
     const machine = this.machines.add(w.data, w.length);
     // each lane; then the state: where in the program, the machine, the lanes
     const laneIds: number[] = [];
-    for (const l of lanes) {
+    for (let i = 0; i < lanes.length; i++) {
+      const l = lanes[ren ? ren.laneOrder[i] : i];
       w.length = 0;
-      w.push(l.cpu);
-      w.push(l.pending.length);
-      for (const op of l.pending) w.push(this.op(op));
-      w.push(l.events.length);
-      for (const e of l.events) {
-        if (e.kind !== 'reentry') {
-          w.push(this.object(e));
-          continue;
+      if (ren) {
+        this.renamedLane(l, ren);
+      } else {
+        w.push(l.cpu);
+        w.push(l.pending.length);
+        for (const op of l.pending) w.push(this.op(op));
+        w.push(l.events.length);
+        for (const e of l.events) {
+          if (e.kind !== 'reentry') {
+            w.push(this.object(e));
+            continue;
+          }
+          w.push(0);
+          w.push(e.ops.length);
+          for (const op of e.ops) w.push(this.op(op));
         }
-        w.push(0);
-        w.push(e.ops.length);
-        for (const op of e.ops) w.push(this.op(op));
       }
       laneIds.push(this.lane.add(w.data, w.length));
     }
@@ -198,6 +221,41 @@ export class StateStore {
     w.push(machine);
     for (const id of laneIds) w.push(id);
     return this.states.add(w.data, w.length);
+  }
+
+  /**
+   * A lane as renamed: its cpu, its ops with the cpus and vcpu they name
+   * renamed (an op as its shape's template, then those), and its statements
+   * as the ones at the same place in the lane it is renamed to.
+   */
+  private renamedLane(l: LaneState, ren: Renaming): void {
+    const w = this.words;
+    w.push(ren.cpu(l.cpu));
+    w.push(l.pending.length);
+    for (const o of l.pending) this.renamedOp(o, ren);
+    w.push(l.events.length);
+    for (const e of l.events) {
+      if (e.kind !== 'reentry') {
+        w.push(this.object(ren.event(e)));
+        continue;
+      }
+      w.push(0);
+      w.push(e.ops.length);
+      for (const o of e.ops) this.renamedOp(o, ren);
+    }
+  }
+
+  /** An op as renamed: the number of its tuple, its shape's template then the cpus, vcpu and statement it names, renamed. */
+  private renamedOp(o: Op, ren: Renaming): void {
+    const t = this.opWords;
+    const s = opShape(o);
+    let n = 0;
+    t[n++] = s.template;
+    // at most four cpus (CPU_FIELDS), a vcpu and a statement
+    for (const c of s.cpus) t[n++] = ren.cpu(c) + 1;
+    if (s.vcpu !== undefined) t[n++] = this.name(ren.vcpu(s.vcpu));
+    if (s.event !== undefined) t[n++] = this.object(ren.event(s.event));
+    this.words.push(this.renamedOps.add(t, n));
   }
 
   private name(text: string): number {
@@ -228,10 +286,11 @@ export class StateStore {
     return id;
   }
 
-  private bits(flags: readonly boolean[]): void {
+  /** One flag per cpu, packed; renamed, the flag of cpu n is the one of the cpu the renaming maps there. */
+  private bits(flags: readonly boolean[], ren?: Renaming): void {
     for (let i = 0; i < flags.length; i += 32) {
       let word = 0;
-      for (let b = 0; b < 32 && i + b < flags.length; b++) if (flags[i + b]) word |= 1 << b;
+      for (let b = 0; b < 32 && i + b < flags.length; b++) if (flags[ren ? ren.cpuFrom[i + b] : i + b]) word |= 1 << b;
       this.words.push(word >>> 0);
     }
   }
