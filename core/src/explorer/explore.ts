@@ -104,10 +104,8 @@ export interface ExploreOptions {
   reduce?: boolean;
   /**
    * Symmetry reduction (symmetry.ts): states that differ by swapping
-   * interchangeable threads share one visited-set key. Off by default until
-   * the tests that count a search's states (explore-figures) count them
-   * without it; never with --shortest (its depth dominance is not argued
-   * under it).
+   * interchangeable threads share one visited-set key; off only to check
+   * it. Never with --shortest (its depth dominance is not argued under it).
    */
   symmetry?: boolean;
   /**
@@ -142,7 +140,7 @@ interface SearchResult {
 
 export function explore(scenario: Scenario, override?: KernelName, options: ExploreOptions = {}): ExploreResult {
   const variant = variantFor(scenario, override);
-  const { limit = 1_000_000, maxTime, maxMemory = Infinity, maxStall, onProgress, reduce = true, symmetry = false, shortest = false, prefix = [] } = options;
+  const { limit = 1_000_000, maxTime, maxMemory = Infinity, maxStall, onProgress, reduce = true, symmetry = true, shortest = false, prefix = [] } = options;
   const started = Date.now();
   const deadline = maxTime === undefined ? Infinity : started + maxTime;
   const stats: ExploreStats = { transitions: 0, depth: 0, ms: 0, verdictMs: 0, bytes: 0, bytesPerState: 0 };
