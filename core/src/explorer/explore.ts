@@ -341,10 +341,11 @@ function searchSchedules(
     const choice = b.next++;
     // back to the branching point: undo the machine's changes since, restore the lanes and counters
     if (journal.length > b.mark) {
-      revertChanges(sim.state, journal.slice(b.mark));
+      revertChanges(sim.state, journal, b.mark);
       journal.length = b.mark;
     }
-    const lanes = sim.restore(b.snapshot);
+    // the branch's last option may have the snapshot's lanes themselves: nothing restores them again
+    const lanes = sim.restore(b.snapshot, b.next === b.options);
     const from = sim.microSteps;
     path.length = b.pathLength;
     const at: Position = { item: b.item, lanes };

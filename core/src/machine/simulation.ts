@@ -303,8 +303,12 @@ export class Simulation {
     };
   }
 
-  /** Back to a snapshot (the machine state must have been restored already); returns the lanes, fresh copies. */
-  restore(s: SimulationSnapshot): LaneState[] {
+  /**
+   * Back to a snapshot (the machine state must have been restored already);
+   * returns the lanes, fresh copies unless `last` (the snapshot's own: it will
+   * not be restored again).
+   */
+  restore(s: SimulationSnapshot, last = false): LaneState[] {
     this.stepCount = s.stepCount;
     this.eventCount = s.eventCount;
     this.outcomes = { ...s.outcomes };
@@ -315,7 +319,7 @@ export class Simulation {
     this.errors.length = s.errors;
     this.expectations.length = s.expectations;
     this.kernel.restoreSweeps(s.sweeps);
-    return s.lanes.map(copyLane);
+    return last ? s.lanes : s.lanes.map(copyLane);
   }
 
   startBlock(block: ConcurrentlyBlock): LaneState[] {

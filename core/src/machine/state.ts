@@ -262,8 +262,9 @@ export function applyChanges(state: MachineState, changes: readonly Change[]): v
   for (const c of changes) set(state, c, true);
 }
 
-export function revertChanges(state: MachineState, changes: readonly Change[]): void {
-  for (let i = changes.length - 1; i >= 0; i--) set(state, changes[i], false);
+/** Undoes `changes` from the last back to index `from` (the explorer reverts the tail of its journal in place). */
+export function revertChanges(state: MachineState, changes: readonly Change[], from = 0): void {
+  for (let i = changes.length - 1; i >= from; i--) set(state, changes[i], false);
 }
 
 /** The state as plain JSON data (canonical: equal states give equal data), to save or compare. */
