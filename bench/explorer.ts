@@ -1,13 +1,15 @@
 // Explorer benchmarks (issue 10): time to verdict, states and memory per
-// stored state on generated races of the lost-update shape (domain.md S15)
-// with 3 to 5 lanes: one thread sweeping core0 for an earlier request, one
-// vcpu filling core0 and leaving it, and more threads of core0 entering.
+// stored state, beside Spin on the exported model, on generated races
+// (bench/generate.ts): the lost-update shape (domain.md S15) with 3 to 6
+// lanes and sweeps of 4 to 64 sets, and the clear-before-flush shape (S8)
+// with 4 to 7 lanes; then symmetry reduction on and off.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type KernelName, type Scenario, analyze, explore, exportPromela } from '../core/src/index';
+import { type ExploreResult, type KernelName, type Scenario, analyze, explore, exportPromela } from '../core/src/index';
+import { earlyClearShape, lostUpdateShape } from './generate';
 import type { Report } from './report';
 
 /**
@@ -48,66 +50,6 @@ interface SpinFigures {
   stale: boolean;
 }
 
-/** The lost-update race (domain.md S15) with `lanes` lanes (3: the sample's; each more: one more thread of core0 entering). */
-export function lostUpdateShape(lanes: number, sets = 4): string {
-  // the threads left: core0's cpu1 and cpu2, then core1's cpu5 and cpu7 (cpu6 holds vcpu4), with vcpus
-  // named nowhere else (vcpu3 runs after the block)
-  const extra = [
-    [1, 1],
-    [2, 2],
-    [5, 6],
-    [7, 7],
-  ]
-    .slice(0, lanes - 3)
-    .map(([cpu, vcpu]) => `  cpu${cpu}: run vm.vcpu${vcpu} on cpu${cpu}`);
-  return [
-    `machine cores 2 threads 4 tlb-sets ${sets}`,
-    `guest vm radix vcpus ${lanes > 5 ? 8 : 6}`,
-    'task X in vm pages A B C D',
-    'run vm.vcpu4 on cpu2',
-    'run vm.vcpu4 on cpu6',
-    'schedule X on vm.vcpu5',
-    'concurrently {',
-    '  cpu0: run vm.vcpu0 on cpu0',
-    '  cpu3: run vm.vcpu5 on cpu3 ; access X D',
-    '  cpu4: run vm.vcpu5 on cpu4',
-    ...extra,
-    '}',
-    'unmap X D',
-    'run vm.vcpu3 on cpu1',
-    'schedule X on vm.vcpu3',
-    'access X D',
-    '',
-  ].join('\n');
-}
-
-/**
- * The clear-before-flush race (domain.md S8, sample early-clear-race) with
- * `lanes` lanes: cpu1 enters and touches the page, and `lanes - 1` other
- * threads of core0 enter the guest (8-thread cores from 5 lanes on).
- */
-export function earlyClearShape(lanes: number, sets = 4): string {
-  const threads = lanes <= 4 ? 4 : 8;
-  const entering = Array.from({ length: lanes - 1 }, (_, i) => `  cpu${i + 2}: run vm.vcpu${i + 2} on cpu${i + 2}`);
-  return [
-    `machine cores 2 threads ${threads} tlb-sets ${sets}`,
-    `guest vm radix vcpus ${lanes + 1}`,
-    'task X in vm pages A B C D',
-    'run vm.vcpu0 on cpu0',
-    'schedule X on vm.vcpu0',
-    'access X D',
-    `run vm.vcpu0 on cpu${threads}`,
-    'access X D',
-    'unmap X D',
-    'schedule X on vm.vcpu1',
-    'concurrently {',
-    ...entering,
-    '  cpu1: run vm.vcpu1 on cpu1 ; access X D',
-    '}',
-    '',
-  ].join('\n');
-}
-
 /**
  * Issue 13's explore that never finished: two threads of one core both
  * sweeping 4,096 TLB sets for a pending request, every interleaving of the
@@ -145,6 +87,9 @@ function cpuMs<T>(run: () => T, times = 3): { ms: number; result: T } {
  * lanes share a core with a vcpu that moves inside the block (radix_flush_cpu
  * IPIs them in cpu order, which a swap does not keep): it gets none.
  */
+/** A search's verdict in a word. */
+const verdict = (r: ExploreResult): string => (r.counterexample ? 'stale' : r.truncated ? 'truncated' : 'none');
+
 function benchSymmetry(report: Report): void {
   const cases: [shape: string, text: string, kernel: KernelName][] = [
     ['early-clear, 5 lanes', earlyClearShape(5), 'early-clear'],
@@ -161,7 +106,6 @@ function benchSymmetry(report: Report): void {
     const { scenario } = analyze(text);
     const on = cpuMs(() => explore(scenario, kernel, { maxTime: 60_000, symmetry: true }));
     const off = cpuMs(() => explore(scenario, kernel, { maxTime: 60_000, symmetry: false }));
-    const verdict = (r: ReturnType<typeof explore>) => (r.counterexample ? 'stale' : r.truncated ? 'truncated' : 'none');
     report(`explorer, ${shape}, ${kernel}: symmetry on (${verdict(on.result)}), CPU time`, on.ms, `ms, ${on.result.states} states`);
     report(`  symmetry off (${verdict(off.result)})`, off.ms, `ms, ${off.result.states} states; ${(off.result.states / on.result.states).toFixed(2)}× the states`);
   }
@@ -198,9 +142,8 @@ export function benchExplorer(report: Report): void {
     explore(scenario, kernel, { maxTime: 1000 });
     const r = explore(scenario, kernel, { maxTime: 60_000 });
     const ce = r.counterexample;
-    const verdict = ce ? 'stale' : r.truncated ? 'truncated' : 'none';
     const s = r.stats;
-    report(`explorer, ${shape}, ${kernel}: time to verdict (${verdict})`, s.verdictMs, 'ms', target);
+    report(`explorer, ${shape}, ${kernel}: time to verdict (${verdict(r)})`, s.verdictMs, 'ms', target);
     if (ce) {
       const least = ce.leastStall ? `least stall ${ce.run.stall.steps}, proven` : `stall ${ce.run.stall.steps}, least not proven (≥ ${ce.stallAtLeast})`;
       report(`  and with the least stall (${least})`, s.ms, 'ms');

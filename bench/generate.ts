@@ -111,3 +111,63 @@ export function undeclaredTasksScenario(tasks = 4000): string {
   for (let i = 0; i < tasks; i++) lines.push(`access u${i} p`);
   return lines.join('\n') + '\n';
 }
+
+/** The lost-update race (domain.md S15) with `lanes` lanes (3: the sample's; each more: one more thread of core0 entering). */
+export function lostUpdateShape(lanes: number, sets = 4): string {
+  // the threads left: core0's cpu1 and cpu2, then core1's cpu5 and cpu7 (cpu6 holds vcpu4), with vcpus
+  // named nowhere else (vcpu3 runs after the block)
+  const extra = [
+    [1, 1],
+    [2, 2],
+    [5, 6],
+    [7, 7],
+  ]
+    .slice(0, lanes - 3)
+    .map(([cpu, vcpu]) => `  cpu${cpu}: run vm.vcpu${vcpu} on cpu${cpu}`);
+  return [
+    `machine cores 2 threads 4 tlb-sets ${sets}`,
+    `guest vm radix vcpus ${lanes > 5 ? 8 : 6}`,
+    'task X in vm pages A B C D',
+    'run vm.vcpu4 on cpu2',
+    'run vm.vcpu4 on cpu6',
+    'schedule X on vm.vcpu5',
+    'concurrently {',
+    '  cpu0: run vm.vcpu0 on cpu0',
+    '  cpu3: run vm.vcpu5 on cpu3 ; access X D',
+    '  cpu4: run vm.vcpu5 on cpu4',
+    ...extra,
+    '}',
+    'unmap X D',
+    'run vm.vcpu3 on cpu1',
+    'schedule X on vm.vcpu3',
+    'access X D',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The clear-before-flush race (domain.md S8, sample early-clear-race) with
+ * `lanes` lanes: cpu1 enters and touches the page, and `lanes - 1` other
+ * threads of core0 enter the guest (8-thread cores from 5 lanes on).
+ */
+export function earlyClearShape(lanes: number, sets = 4): string {
+  const threads = lanes <= 4 ? 4 : 8;
+  const entering = Array.from({ length: lanes - 1 }, (_, i) => `  cpu${i + 2}: run vm.vcpu${i + 2} on cpu${i + 2}`);
+  return [
+    `machine cores 2 threads ${threads} tlb-sets ${sets}`,
+    `guest vm radix vcpus ${lanes + 1}`,
+    'task X in vm pages A B C D',
+    'run vm.vcpu0 on cpu0',
+    'schedule X on vm.vcpu0',
+    'access X D',
+    `run vm.vcpu0 on cpu${threads}`,
+    'access X D',
+    'unmap X D',
+    'schedule X on vm.vcpu1',
+    'concurrently {',
+    ...entering,
+    '  cpu1: run vm.vcpu1 on cpu1 ; access X D',
+    '}',
+    '',
+  ].join('\n');
+}

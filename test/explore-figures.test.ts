@@ -9,32 +9,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyze, describeStall, explore } from '../core/src/index';
+import { earlyClearShape } from '../bench/generate';
 import { root, tempFile, tlbscn } from './cliProcess';
 
 const lostUpdate = fs.readFileSync(path.join(root, 'sample-scenarios', 'races', 'lost-update.tlbscn'), 'utf8');
-
-/** The clear-before-flush race (S8) with `lanes` lanes: cpu1 enters and reads, the other threads of core0 enter. */
-function earlyClearShape(lanes: number, kernel: string): string {
-  const entering = Array.from({ length: lanes - 1 }, (_, i) => `  cpu${i + 2}: run vm.vcpu${i + 2} on cpu${i + 2}`);
-  return [
-    'machine cores 2 threads 8',
-    `kernel ${kernel}`,
-    `guest vm radix vcpus ${lanes + 1}`,
-    'task X in vm pages A B C D',
-    'run vm.vcpu0 on cpu0',
-    'schedule X on vm.vcpu0',
-    'access X D',
-    'run vm.vcpu0 on cpu8',
-    'access X D',
-    'unmap X D',
-    'schedule X on vm.vcpu1',
-    'concurrently {',
-    ...entering,
-    '  cpu1: run vm.vcpu1 on cpu1 ; access X D',
-    '}',
-    '',
-  ].join('\n');
-}
 
 test('a search reports its figures: states stored and their bytes, transitions, depth, time', () => {
   const { scenario } = analyze(lostUpdate);
@@ -55,9 +33,9 @@ test('a search reports its figures: states stored and their bytes, transitions, 
 });
 
 test('a stored state takes tens of bytes, not kilobytes: the states of a large search are packed', () => {
-  const { scenario } = analyze(earlyClearShape(5, 'fixed'));
+  const { scenario } = analyze(earlyClearShape(5));
   // without symmetry reduction, which would store fewer (and larger) states: this is about packing them
-  const r = explore(scenario, undefined, { symmetry: false });
+  const r = explore(scenario, 'fixed', { symmetry: false });
   assert.equal(r.counterexample, undefined);
   assert.ok(r.states > 10_000, `${r.states} states`);
   // a string key in a Set took 1.2-2.6 KB a state; the tables take what they hold, grown by half at a time
@@ -68,10 +46,10 @@ test('--max-memory: the search stops "truncated" at its bound (exit 3), with its
   const small = explore(analyze(lostUpdate).scenario, 'early-clear', { maxMemory: 24 * 1024 });
   assert.deepEqual([small.truncated, small.stoppedBy, small.counterexample], [true, 'memory', undefined]);
   assert.ok(small.stats.bytes >= 24 * 1024 && small.stats.bytes < 48 * 1024, `${small.stats.bytes} bytes`);
-  // 7 lanes under fixed: ~480k states (~45 MB of tables), no stale schedule; the bound stops the search at 4 MiB,
-  // in a process whose heap is held to 48 MiB
-  const file = tempFile(earlyClearShape(7, 'fixed'));
-  const r = spawnSync(process.execPath, ['--max-old-space-size=48', path.join(root, 'bin', 'tlbscn.js'), 'explore', file, '--max-memory', '4', '--json'], {
+  // 7 lanes under fixed: 71,145 states with symmetry reduction (~5 MB of tables; 484,659 without), no stale schedule;
+  // the bound stops the search at 4 MiB, in a process whose heap is held to 48 MiB
+  const file = tempFile(earlyClearShape(7));
+  const r = spawnSync(process.execPath, ['--max-old-space-size=48', path.join(root, 'bin', 'tlbscn.js'), 'explore', file, '--kernel', 'fixed', '--max-memory', '4', '--json'], {
     cwd: root,
     encoding: 'utf8',
   });
@@ -79,10 +57,10 @@ test('--max-memory: the search stops "truncated" at its bound (exit 3), with its
   const j = JSON.parse(r.stdout);
   assert.deepEqual([j.truncated, j.stoppedBy], [true, 'memory']);
   assert.ok(j.stats.bytes >= 4 * 2 ** 20 && j.stats.bytes < 8 * 2 ** 20, `${j.stats.bytes} bytes`);
-  const text = tlbscn('explore', file, '--max-memory', '1');
+  const text = tlbscn('explore', file, '--kernel', 'fixed', '--max-memory', '1');
   assert.equal(text.code, 3);
   assert.match(text.out, /truncated, no verdict: .* the search stopped at its memory bound \(--max-memory\)/);
-  assert.match(tlbscn('explore', file, '--max-memory', 'lots').err, /--max-memory needs a positive number of megabytes/);
+  assert.match(tlbscn('explore', file, '--kernel', 'fixed', '--max-memory', 'lots').err, /--max-memory needs a positive number of megabytes/);
 });
 
 test('the least stall is proven upwards: when a bound stops the proof, the counterexample says which stalls were excluded', () => {

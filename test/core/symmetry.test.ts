@@ -28,7 +28,7 @@ import {
 } from '../../core/src/index';
 import { StateStore } from '../../core/src/explorer/stateStore';
 import { Symmetry } from '../../core/src/explorer/symmetry';
-import { earlyClearShape } from '../../bench/explorer';
+import { earlyClearShape } from '../../bench/generate';
 
 const LIMIT = 30_000;
 
