@@ -21,9 +21,10 @@
 //
 // Stalls (spec v2 §0.4): a counterexample reports the least stall with which
 // a stale access can be reached, so the figure does not depend on search
-// order. The search first runs unbounded (or within `--max-stall`), then
-// searches again with the stall bounded just below the stall of what it
-// found, until a bound finds nothing: the last stall found is the least.
+// order. The search first runs unbounded (or within `--max-stall`); when it
+// finds a stale schedule it searches again with the stall bounded at 0, 1,
+// 2, … below that schedule's, and the first bound that finds one gives the
+// least (every smaller bound found nothing).
 // Under a bound the reduction takes a step alone only where no lane is in its
 // interrupts-off region, and states are compared with their stalls by
 // dominance (stateStore.ts).
@@ -311,7 +312,7 @@ function searchSchedules(
       return undefined;
     }
     if (seen.size >= o.limit) return 'limit';
-    if (seen.bytes >= o.maxMemory) return 'memory';
+    if (o.maxMemory < Infinity && seen.bytes >= o.maxMemory) return 'memory';
     stack.push({ item: at.item, snapshot: sim.snapshot(at.lanes!), mark: journal.length, pathLength: path.length, options: result.ready.length, next: 0 });
     return undefined;
   };
