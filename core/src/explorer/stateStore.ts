@@ -1,12 +1,13 @@
 // The explorer's visited states, stored exactly and compactly (issue 10). A
-// state (machine + lanes) is cut into components (the TLBs; the cpus; the
-// guests' bits and vcpus; the tasks; each lane), each component is numbered
-// in a table of its own (Spin's "collapse" compression: a component shared by
-// many states is stored once), the machine's components are numbered together
-// as one, and a state is its program item, that number and its lanes'
-// numbers: two words and one a lane in a VectorTable. Names, TLB entry tags and pending ops
-// are numbered the first time they are seen; an op object is numbered once
-// (the stateful search shares ops between the lanes it snapshots).
+// state (machine + lanes) is cut into components (the TLBs; the cpus that
+// are not idle; the guests' bits and vcpus; the tasks; each lane), each
+// component is numbered in a table of its own (Spin's "collapse" compression:
+// a component shared by many states is stored once), the machine's components
+// are numbered together as one, and a state is its program item, that number
+// and its lanes' numbers: two words and one a lane in a VectorTable. Names,
+// TLB entry tags and pending ops are numbered the first time they are seen;
+// an op object is numbered once (the stateful search shares ops between the
+// lanes it snapshots).
 //
 // Left out, as write-only for the search: a vcpu's last_cpu (explanations
 // only), the lines and stacks of ops, page states' explanation fields.
@@ -27,21 +28,17 @@ import type { Op } from '../machine/kernel';
 import type { LaneState } from '../machine/simulation';
 import type { MachineState } from '../machine/state';
 import { type Renaming, type Symmetry, opShape } from './symmetry';
-import { VectorTable } from './vectorTable';
+import { VectorTable, grow } from './vectorTable';
 
 const OUTCOMES = ['', 'hit', 'miss', 'fault', 'stale'];
 
 /** A growable buffer of words, to build a component in. */
 class Words {
-  data = new Uint32Array(64);
+  data: Uint32Array<ArrayBuffer> = new Uint32Array(64);
   length = 0;
 
   push(w: number): void {
-    if (this.length === this.data.length) {
-      const d = new Uint32Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
+    if (this.length === this.data.length) this.data = grow(this.data, this.length + 1);
     this.data[this.length++] = w;
   }
 }
@@ -197,23 +194,7 @@ export class StateStore {
     for (let i = 0; i < lanes.length; i++) {
       const l = lanes[ren ? ren.laneOrder[i] : i];
       w.length = 0;
-      if (ren) {
-        this.renamedLane(l, ren);
-      } else {
-        w.push(l.cpu);
-        w.push(l.pending.length);
-        for (const op of l.pending) w.push(this.op(op));
-        w.push(l.events.length);
-        for (const e of l.events) {
-          if (e.kind !== 'reentry') {
-            w.push(this.object(e));
-            continue;
-          }
-          w.push(0);
-          w.push(e.ops.length);
-          for (const op of e.ops) w.push(this.op(op));
-        }
-      }
+      this.laneWords(l, ren);
       laneIds.push(this.lane.add(w.data, w.length));
     }
     w.length = 0;
@@ -224,29 +205,30 @@ export class StateStore {
   }
 
   /**
-   * A lane as renamed: its cpu, its ops with the cpus and vcpu they name
-   * renamed (an op as its shape's template, then those), and its statements
-   * as the ones at the same place in the lane it is renamed to.
+   * A lane: its cpu, its pending ops, its statements (a re-entry as its ops).
+   * Renamed (symmetry): its cpu, its ops with the cpus and vcpu they name
+   * renamed, and its statements as the ones at the same place in the lane it
+   * is renamed to.
    */
-  private renamedLane(l: LaneState, ren: Renaming): void {
+  private laneWords(l: LaneState, ren: Renaming | undefined): void {
     const w = this.words;
-    w.push(ren.cpu(l.cpu));
+    w.push(ren ? ren.cpu(l.cpu) : l.cpu);
     w.push(l.pending.length);
-    for (const o of l.pending) this.renamedOp(o, ren);
+    for (const o of l.pending) w.push(ren ? this.renamedOp(o, ren) : this.op(o));
     w.push(l.events.length);
     for (const e of l.events) {
       if (e.kind !== 'reentry') {
-        w.push(this.object(ren.event(e)));
+        w.push(this.object(ren ? ren.event(e) : e));
         continue;
       }
       w.push(0);
       w.push(e.ops.length);
-      for (const o of e.ops) this.renamedOp(o, ren);
+      for (const o of e.ops) w.push(ren ? this.renamedOp(o, ren) : this.op(o));
     }
   }
 
-  /** An op as renamed: the number of its tuple, its shape's template then the cpus, vcpu and statement it names, renamed. */
-  private renamedOp(o: Op, ren: Renaming): void {
+  /** An op as renamed: the number of its tuple (its shape's template, then the cpus, vcpu and statement it names, renamed). */
+  private renamedOp(o: Op, ren: Renaming): number {
     const t = this.opWords;
     const s = opShape(o);
     let n = 0;
@@ -255,7 +237,7 @@ export class StateStore {
     for (const c of s.cpus) t[n++] = ren.cpu(c) + 1;
     if (s.vcpu !== undefined) t[n++] = this.name(ren.vcpu(s.vcpu));
     if (s.event !== undefined) t[n++] = this.object(ren.event(s.event));
-    this.words.push(this.renamedOps.add(t, n));
+    return this.renamedOps.add(t, n);
   }
 
   private name(text: string): number {

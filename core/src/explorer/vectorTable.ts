@@ -68,7 +68,7 @@ export class VectorTable {
 }
 
 /** A larger copy: half as large again, so that at most a third of a grown array is unused. */
-function grow(a: Uint32Array<ArrayBuffer>, atLeast: number): Uint32Array<ArrayBuffer> {
+export function grow(a: Uint32Array<ArrayBuffer>, atLeast: number): Uint32Array<ArrayBuffer> {
   let n = Math.ceil(a.length * 1.5);
   while (n < atLeast) n = Math.ceil(n * 1.5);
   const b = new Uint32Array(n);
