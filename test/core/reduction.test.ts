@@ -79,6 +79,20 @@ function compare(scenario: Scenario, kernel: KernelName, what: string): { reduce
   return { reduced: reduced.states, full: full.states };
 }
 
+/** Calls `check` on 40 generated blocks (a fixed seed), each under every variant where it has no errors. */
+function forEveryBlock(seed: number, check: (scenario: Scenario, kernel: KernelName, what: string) => void): void {
+  fc.assert(
+    fc.property(blockArb, (block) => {
+      for (const kernel of KERNEL_NAMES) {
+        const { scenario, hasErrors } = analyze(scenarioText(block, kernel));
+        if (hasErrors) return;
+        check(scenario, kernel, `\n${scenarioText(block, kernel)}`);
+      }
+    }),
+    { numRuns: 40, seed },
+  );
+}
+
 /** A block's lanes in the other order: the reduction prefers the first lane it can take. */
 function lanesSwapped(text: string): string {
   return text.replace(/(concurrently \{\n)([^\n]*\n)([^\n]*\n)/, '$1$3$2');
@@ -108,19 +122,39 @@ test('the reduced search and the full search agree on the sample races, under ev
 test('the reduced search and the full search agree on every generated block, under every variant', () => {
   let compared = 0;
   let fewer = 0;
-  fc.assert(
-    fc.property(blockArb, (block) => {
-      for (const kernel of KERNEL_NAMES) {
-        const { scenario, hasErrors } = analyze(scenarioText(block, kernel));
-        if (hasErrors) return;
-        const states = compare(scenario, kernel, `\n${scenarioText(block, kernel)}`);
-        if (!states) continue;
-        compared++;
-        if (states.reduced < states.full) fewer++;
-      }
-    }),
-    { numRuns: 40, seed: 20261125 },
-  );
+  forEveryBlock(20261125, (scenario, kernel, what) => {
+    const states = compare(scenario, kernel, what);
+    if (!states) return;
+    compared++;
+    if (states.reduced < states.full) fewer++;
+  });
   assert.ok(compared > 80, `${compared} comparisons`);
   assert.ok(fewer > 0, 'the reduction reduces somewhere');
+});
+
+/** Sleep sets (explore.ts) skip steps that only lead where a sibling branch went: the same states, the same verdict, no more steps. */
+function compareSleep(scenario: Scenario, kernel: KernelName, what: string): { with: number; without: number } | undefined {
+  const without = explore(scenario, kernel, { limit: LIMIT, sleepSets: false, symmetry: false });
+  if (without.truncated) return undefined;
+  const withSleep = explore(scenario, kernel, { limit: LIMIT, symmetry: false });
+  assert.equal(!!withSleep.counterexample, !!without.counterexample, `${kernel}: ${what}`);
+  if (!without.counterexample) assert.equal(withSleep.states, without.states, `${kernel}: the same states, ${what}`);
+  else assert.ok(runSchedule(scenario, withSleep.counterexample!.schedule, kernel).stale > 0);
+  return { with: withSleep.stats.transitions, without: without.stats.transitions };
+}
+
+test('sleep sets store the same states and reach the same verdicts, in fewer steps, on generated blocks and the lost-update race', () => {
+  let fewer = 0;
+  forEveryBlock(20261130, (scenario, kernel, what) => {
+    const steps = compareSleep(scenario, kernel, what);
+    if (steps && steps.with < steps.without) fewer++;
+  });
+  assert.ok(fewer > 0, 'sleep sets save steps somewhere');
+  // the lost-update race with 4 lanes (no stale schedule under early-clear): every state, far fewer steps
+  const text = fs.readFileSync(path.join(__dirname, '..', '..', 'sample-scenarios', 'races', 'lost-update.tlbscn'), 'utf8');
+  const { scenario } = analyze(text);
+  for (const kernel of KERNEL_NAMES) {
+    const steps = compareSleep(scenario, kernel, 'lost-update');
+    assert.ok(steps && steps.with <= steps.without, `lost-update under ${kernel}`);
+  }
 });

@@ -15,7 +15,11 @@
 // are recorded in the schedule too, so that it replays as it was found. A run
 // stops at its first runtime error (a deadlock, a vcpu entering on two cpus):
 // an interleaving that cannot happen proves nothing, and neither does anything
-// after it. With `symmetry`, threads that play interchangeable roles
+// after it. Sleep sets (Godefroid) skip the steps that lead only where a
+// sibling branch already went (two commuting steps in the other order); a
+// state keeps the lanes asleep at every visit, and a later visit with fewer
+// asleep takes the lanes the earlier ones skipped, so every state is still
+// reached (the same states, fewer steps). With `symmetry`, threads that play interchangeable roles
 // (symmetry.ts) share one key in the visited set; the search itself still
 // walks real states, so a schedule found replays as found.
 //
@@ -103,6 +107,8 @@ export interface ExploreOptions {
   onProgress?: ExploreProgress;
   /** Partial-order reduction (independence.ts); off only to check it. */
   reduce?: boolean;
+  /** Sleep sets, with the reduction: fewer steps, the same states; off only to check them. */
+  sleepSets?: boolean;
   /**
    * Symmetry reduction (symmetry.ts): states that differ by swapping
    * interchangeable threads share one visited-set key; off only to check
@@ -141,13 +147,13 @@ interface SearchResult {
 
 export function explore(scenario: Scenario, override?: KernelName, options: ExploreOptions = {}): ExploreResult {
   const variant = variantFor(scenario, override);
-  const { limit = 1_000_000, maxTime, maxMemory = Infinity, maxStall, onProgress, reduce = true, symmetry = true, shortest = false, prefix = [] } = options;
+  const { limit = 1_000_000, maxTime, maxMemory = Infinity, maxStall, onProgress, reduce = true, sleepSets = true, symmetry = true, shortest = false, prefix = [] } = options;
   const started = Date.now();
   const deadline = maxTime === undefined ? Infinity : started + maxTime;
   const stats: ExploreStats = { transitions: 0, depth: 0, ms: 0, verdictMs: 0, bytes: 0, bytesPerState: 0 };
   const search = (bound: number | undefined, progress?: ExploreProgress, fewest = false) => {
     // the reduction may take a step before the access that a shorter schedule takes after it: not with --shortest
-    const r = searchSchedules(scenario, override, { limit, deadline, maxMemory, bound, reduce: reduce && !fewest, symmetry: symmetry && !fewest, onProgress: progress, shortest: fewest, prefix });
+    const r = searchSchedules(scenario, override, { limit, deadline, maxMemory, bound, reduce: reduce && !fewest, sleepSets, symmetry: symmetry && !fewest, onProgress: progress, shortest: fewest, prefix });
     stats.transitions += r.transitions;
     stats.depth = Math.max(stats.depth, r.depth);
     return r;
@@ -216,7 +222,7 @@ export function counterexampleOf(scenario: Scenario, schedule: Schedule, leastSt
 function searchSchedules(
   scenario: Scenario,
   override: KernelName | undefined,
-  o: { limit: number; deadline: number; maxMemory: number; bound: number | undefined; reduce: boolean; symmetry: boolean; onProgress?: ExploreProgress; shortest: boolean; prefix: Schedule },
+  o: { limit: number; deadline: number; maxMemory: number; bound: number | undefined; reduce: boolean; sleepSets: boolean; symmetry: boolean; onProgress?: ExploreProgress; shortest: boolean; prefix: Schedule },
 ): SearchResult {
   const variant = variantFor(scenario, override);
   const program = scenario.program;
@@ -230,6 +236,7 @@ function searchSchedules(
   const sim = new Simulation(scenario, variant, { record: false, explain: false });
   const journal: Change[] = [];
   sim.kernel.keepJournal(journal);
+  seen.watch(journal);
   const independence = new Independence(sim.state, variant);
   /** The cpu that moved at each step where more than one lane could (scheduleChooser's format). */
   const path: number[] = [];
@@ -254,6 +261,7 @@ function searchSchedules(
         const item = program[at.item];
         if (item.kind === 'concurrently') {
           at.lanes = sim.startBlock(item);
+          sleep = 0;
         } else {
           sim.runItem(item, roundRobin);
           at.item++;
@@ -283,9 +291,13 @@ function searchSchedules(
         if (only >= 0 && o.bound !== undefined && !stallNeutral(lanes, ready[only])) only = -1;
       }
       if (only < 0) return { ready };
-      if (ready.length > 1) path.push(ready[only].cpu);
-      if (beyondBound(ready, ready[only])) return 'pruned';
-      sim.moveLane(ready, lanes, ready[only]);
+      const lane = ready[only];
+      // a lane asleep here: every state its step leads to is reached from an earlier sibling
+      if (sleep & laneBit(lane)) return 'pruned';
+      if (ready.length > 1) path.push(lane.cpu);
+      if (beyondBound(ready, lane)) return 'pruned';
+      if (sleep) sleep = awakeAfter(sleep, lanes, lane);
+      sim.moveLane(ready, lanes, lane);
       // a long stretch without branching (a sweep of thousands of sets) still honours the time bound
       if (++forced % CLOCK_EVERY === 0 && Date.now() >= o.deadline) return 'late';
     }
@@ -307,13 +319,25 @@ function searchSchedules(
       if (result === 'end') r.completed++;
       return undefined;
     }
-    if (!seen.add(at.item, sim.state, at.lanes!, sim.lastOutcome ?? '', sim.microSteps)) {
-      r.schedules++; // explored from its first visit
+    // the lanes to take from here: all awake ones at a new state, at a state seen before those asleep at every earlier visit and awake now
+    let take = ALL_LANES;
+    if (sleeps) take = seen.visit(at.item, sim.state, at.lanes!, sim.lastOutcome ?? '', sleep);
+    else if (!seen.add(at.item, sim.state, at.lanes!, sim.lastOutcome ?? '', sim.microSteps)) take = 0;
+    if (take === 0) {
+      r.schedules++; // explored from an earlier visit
       return undefined;
     }
     if (seen.size >= o.limit) return 'limit';
     if (o.maxMemory < Infinity && seen.bytes >= o.maxMemory) return 'memory';
-    stack.push({ item: at.item, snapshot: sim.snapshot(at.lanes!), mark: journal.length, pathLength: path.length, options: result.ready.length, next: 0 });
+    // as positions in the ready lanes (at most 30 with sleep sets), the order the search tries them in
+    let choices = ALL_LANES;
+    if (take !== ALL_LANES) {
+      choices = 0;
+      result.ready.forEach((l, i) => {
+        if (take & laneBit(l)) choices |= 1 << i;
+      });
+    }
+    stack.push({ item: at.item, snapshot: sim.snapshot(at.lanes!), mark: journal.length, pathLength: path.length, options: result.ready.length, next: 0, choices, sleep, done: 0 });
     return undefined;
   };
 
@@ -329,34 +353,58 @@ function searchSchedules(
   /** A move that would hold a lane past the stall bound: the schedule is left out before the move is made. */
   const beyondBound = (ready: readonly LaneState[], moving: LaneState): boolean => o.bound !== undefined && sim.stallAfter(ready, moving) > o.bound;
 
+  /**
+   * Sleep sets (Godefroid): the lanes whose next step a sibling branch
+   * explored before this one and that commutes with every step since. Taking
+   * one now reaches only states that sibling reached, so it is not taken.
+   * Not under a stall bound or --shortest, where the order of two commuting
+   * steps changes the stalls or the depth that the dominance check compares,
+   * nor on a machine of more than 30 threads (a lane is a bit of a mask).
+   */
+  const sleeps = o.reduce && o.sleepSets && o.bound === undefined && !o.shortest && sim.state.topology.cpuCount <= 30;
+  let sleep = 0;
+  /** The lanes of `asleep` that stay asleep after `moved` steps: those whose next step commutes with its. */
+  const awakeAfter = (asleep: number, lanes: readonly LaneState[], moved: LaneState): number => {
+    const step = moved.pending[moved.pending.length - 1];
+    for (const l of lanes) if (asleep & laneBit(l) && !independence.commute(step, l.pending[l.pending.length - 1])) asleep &= ~laneBit(l);
+    return asleep;
+  };
+
   const root: Position = { item: 0, lanes: undefined };
   let verdict = reached(root, advance(root));
   r.transitions = sim.microSteps;
   let visits = 0;
   while (!verdict && stack.length) {
     const b = stack[stack.length - 1];
+    if (b.choices !== ALL_LANES) while (b.next < b.options && !(b.choices & (1 << b.next))) b.next++;
     if (b.next >= b.options) {
       stack.pop();
       continue;
     }
     const choice = b.next++;
+    const last = b.choices === ALL_LANES ? b.next === b.options : b.choices >>> b.next === 0;
     // back to the branching point: undo the machine's changes since, restore the lanes and counters
     if (journal.length > b.mark) {
+      seen.reverting(b.mark);
       revertChanges(sim.state, journal, b.mark);
       journal.length = b.mark;
     }
     // the branch's last option may have the snapshot's lanes themselves: nothing restores them again
-    const lanes = sim.restore(b.snapshot, b.next === b.options);
+    const lanes = sim.restore(b.snapshot, last);
     const from = sim.microSteps;
     path.length = b.pathLength;
     const at: Position = { item: b.item, lanes };
     const ready = sim.readyLanes(lanes);
-    path.push(ready[choice].cpu);
-    if (beyondBound(ready, ready[choice])) {
+    const lane = ready[choice];
+    path.push(lane.cpu);
+    if (beyondBound(ready, lane)) {
       r.schedules++;
       continue;
     }
-    sim.moveLane(ready, lanes, ready[choice]);
+    // the lanes asleep here and those tried before this one stay asleep where their steps commute with this one's
+    sleep = sleeps ? awakeAfter(b.sleep | b.done, lanes, lane) : 0;
+    b.done |= laneBit(lane);
+    sim.moveLane(ready, lanes, lane);
     verdict = reached(at, advance(at));
     r.transitions += sim.microSteps - from;
     if (++visits % CLOCK_EVERY === 0) {
@@ -390,6 +438,19 @@ interface Branch {
   pathLength: number;
   options: number;
   next: number;
+  /** The ready lanes to try, as a mask of their positions, or ALL_LANES. */
+  choices: number;
+  /** Sleep sets: the lanes asleep when the search got here, and those tried from here so far (lane index masks). */
+  sleep: number;
+  done: number;
+}
+
+/** Every lane (or ready position): a mask with all bits set. */
+const ALL_LANES = -1;
+
+/** A lane's bit in a sleep set (at most 30 lanes when sleep sets are on). */
+function laneBit(l: LaneState): number {
+  return l.index < 31 ? 1 << l.index : 0;
 }
 
 /** Replays a recorded schedule (from `explore` or a JSON trace). */

@@ -96,6 +96,18 @@ export class Independence {
     return -1;
   }
 
+  /**
+   * Whether two lanes' next steps commute: both kernel steps the reduction
+   * may take alone, touching nothing in common (either order reaches the
+   * same state, and neither enables or disables the other). A lane about to
+   * start an event has no pending step: it commutes with nothing.
+   */
+  commute(a: Op | undefined, b: Op | undefined): boolean {
+    const ma = a && this.opMask(a);
+    const mb = b && this.opMask(b);
+    return !!ma && !!mb && !this.overlaps(ma, mb);
+  }
+
   /** Writes into `into` everything `lane` may still touch, with the steps its steps will add; false (and all ones) when that is anything. */
   private future(lane: LaneState, into: Mask): boolean {
     into.fill(0);
@@ -125,7 +137,7 @@ export class Independence {
         this.or(into, this.accessMask(e));
         const task = this.state.tasks.get(e.task.text)!;
         if (task.vcpu === undefined) this.or(into, this.allVcpus);
-        else this.set(into, 'vcpu', this.vcpuId(`${task.guest}.vcpu${task.vcpu}`));
+        else this.set(into, 'vcpu', this.vcpuId(this.vcpuName(task.guest, task.vcpu)));
       } else if (e.kind !== 'expect-outcome' && e.kind !== 'expect-tlb' && e.kind !== 'expect-flush') {
         // expectations only read, and never change a verdict; any other event may do anything
         into.fill(0xffffffff);
@@ -231,6 +243,15 @@ export class Independence {
     }
     return m;
   }
+
+  /** `guest.vcpuN`, made once (every step's check reads the access events' vcpus). */
+  private vcpuName(guest: string, index: number): string {
+    let names = this.vcpuNames.get(guest);
+    if (!names) this.vcpuNames.set(guest, (names = []));
+    return (names[index] ??= `${guest}.vcpu${index}`);
+  }
+
+  private readonly vcpuNames = new Map<string, string[]>();
 
   private vcpuId(name: string): number {
     let id = this.vcpuIds.get(name);

@@ -19,6 +19,13 @@
 // dominance check rather than exact stall counts in the key. The vectors
 // compared are kept per state in a typed arena too.
 //
+// Components are numbered again only when changed: the store reads the
+// kinds of the machine's journaled changes since the last state it numbered
+// (and of those the search reverted), and keeps the last number of each
+// component nothing touched. Most steps change a cpu or a lane, not the TLBs
+// or the tasks, and most states the search reaches differ from the last one
+// numbered by a step or two.
+//
 // Symmetry (symmetry.ts): inside a block with interchangeable threads, the
 // state is encoded as renamed by the permutation picked for it (cpus, vcpus,
 // bits, the lanes in renamed cpu order, their ops' cpus and vcpus), and its
@@ -26,7 +33,7 @@
 
 import type { Op } from '../machine/kernel';
 import type { LaneState } from '../machine/simulation';
-import type { MachineState } from '../machine/state';
+import type { Change, MachineState } from '../machine/state';
 import { type Renaming, type Symmetry, opShape } from './symmetry';
 import { VectorTable, grow } from './vectorTable';
 
@@ -64,12 +71,25 @@ export class StateStore {
   private readonly words = new Words();
   private readonly entries: number[] = [];
   private readonly cpuIds: number[] = [];
+  /** Each cpu's plain tuple's number, IDLE, or UNKNOWN once a change touched the cpu. */
+  private cpuTuples = new Int32Array(0);
+  private readonly laneIds: number[] = [];
+  /** Sleep sets (`visit`): per state, the lanes asleep at every visit so far. */
+  private sleeping = new Uint32Array(64);
   /** Dominance (bounded or --shortest searches): per state, the head of its list of vectors in `visits`. */
   private heads = new Int32Array(64);
   /** Nodes [next + 1, depth, stall of each lane…], end to end. */
   private visits = new Words();
   /** Visits stored: states, and under dominance each state again when reached with smaller stalls. */
   size = 0;
+  /** The search's change journal, when it keeps one (`watch`): what changed since the last state numbered. */
+  private journal: readonly Change[] | undefined;
+  /** The journal's length when the last state was numbered (or less, after a revert below it). */
+  private numberedAt = 0;
+  /** Components changed since the last state numbered (bits of COMPONENT). */
+  private dirty = ALL;
+  /** The last number of each component, and whether it was numbered renamed (then only the TLBs and tasks, which name no cpu or vcpu, are reused). */
+  private readonly last = { tlbs: 0, cpus: 0, guests: 0, tasks: 0, renamed: true };
 
   /**
    * `bounded`: a stall bound holds, compare lanes' stalls by dominance;
@@ -82,15 +102,67 @@ export class StateStore {
     private readonly symmetry?: Symmetry,
   ) {}
 
-  /** False when this state (with these lanes' stalls, at this depth) was explored already. */
-  add(item: number, state: MachineState, lanes: readonly LaneState[], lastOutcome: string, depth: number): boolean {
+  /**
+   * The search keeps the machine's changes in `journal` and calls `reverting`
+   * before it reverts some: components are then numbered again only when a
+   * change touched them.
+   */
+  watch(journal: readonly Change[]): void {
+    this.journal = journal;
+    this.numberedAt = journal.length;
+    this.dirty = ALL;
+  }
+
+  /** The journal is about to be reverted back to `mark`: what those changes touched is dirty. */
+  reverting(mark: number): void {
+    const journal = this.journal!;
+    this.dirty |= this.touched(journal, mark, journal.length);
+    if (mark < this.numberedAt) this.numberedAt = mark;
+  }
+
+  /**
+   * A visit with sleeping lanes (sleep sets, explore.ts; only without
+   * dominance): which lanes to take from this state, as a mask of lane
+   * indexes, or 0 when none. A new state takes every lane awake; a state seen
+   * before takes only the lanes asleep at every earlier visit and awake now
+   * (the earlier visits explored the rest), and keeps as asleep only those
+   * asleep at every visit.
+   */
+  visit(item: number, state: MachineState, lanes: readonly LaneState[], lastOutcome: string, sleep: number): number {
     const ren = this.symmetry?.appliesTo(item) ? this.symmetry.canonical(item, state, lanes) : undefined;
     const id = this.stateId(item, state, lanes, lastOutcome, ren);
-    if (!this.bounded && !this.depthToo) {
-      if (!this.states.added) return false;
+    const all = lanes.length >= 31 ? ~0 : (1 << lanes.length) - 1;
+    // renamed, the stored mask is in the canonical lane order: bit i is the lane at laneOrder[i]
+    const stored = ren ? permuteMask(sleep, ren.laneOrder, true) : sleep;
+    if (this.states.added) {
+      if (id >= this.sleeping.length) this.sleeping = grow(this.sleeping, id + 1);
+      this.sleeping[id] = stored;
       this.size++;
-      return true;
+      return all & ~sleep;
     }
+    const before = this.sleeping[id];
+    const woken = before & ~stored;
+    this.sleeping[id] = before & stored;
+    return ren ? permuteMask(woken, ren.laneOrder, false) : woken;
+  }
+
+  /** The components the changes `journal[from..to)` touched; the cpus they touched lose their plain tuple's number. */
+  private touched(journal: readonly Change[], from: number, to: number): number {
+    let mask = 0;
+    for (let i = from; i < to; i++) {
+      const c = journal[i];
+      const component = COMPONENT_OF[c.kind];
+      mask |= component;
+      if (component === COMPONENT.cpus) this.cpuTuples[(c as { cpu: number }).cpu] = UNKNOWN;
+    }
+    return mask;
+  }
+
+  /** False when this state (with these lanes' stalls, at this depth) was explored already. */
+  add(item: number, state: MachineState, lanes: readonly LaneState[], lastOutcome: string, depth: number): boolean {
+    if (!this.bounded && !this.depthToo) return this.visit(item, state, lanes, lastOutcome, 0) !== 0;
+    const ren = this.symmetry?.appliesTo(item) ? this.symmetry.canonical(item, state, lanes) : undefined;
+    const id = this.stateId(item, state, lanes, lastOutcome, ren);
     const d = this.depthToo ? depth : 0;
     const stalls = this.bounded;
     const v = this.visits;
@@ -117,13 +189,61 @@ export class StateStore {
 
   /** Bytes held by the stored states: every table and arena, as allocated. */
   get bytes(): number {
-    let b = this.heads.byteLength + this.visits.data.byteLength + this.words.data.byteLength;
+    let b = this.heads.byteLength + this.visits.data.byteLength + this.words.data.byteLength + this.sleeping.byteLength;
     for (const t of [this.tlbs, this.cpu, this.cpus, this.guests, this.tasks, this.lane, this.renamedOps, this.machines, this.states]) b += t.bytes;
     return b;
   }
 
   /** `ren`: the state is encoded as renamed by it (symmetry); the TLBs and tasks name no cpu or renamed vcpu. */
   private stateId(item: number, state: MachineState, lanes: readonly LaneState[], lastOutcome: string, ren?: Renaming): number {
+    const w = this.words;
+    const journal = this.journal;
+    let dirty = ALL;
+    if (journal) {
+      dirty = this.dirty | this.touched(journal, this.numberedAt, journal.length);
+      this.numberedAt = journal.length;
+      this.dirty = 0;
+    }
+    const last = this.last;
+    // a cpu or vcpu numbered renamed is not numbered plain, and the other way round
+    if (ren || last.renamed) dirty |= COMPONENT.cpus | COMPONENT.guests;
+    last.renamed = ren !== undefined;
+    if (dirty & COMPONENT.tlbs) last.tlbs = this.tlbsId(state);
+    if (dirty & COMPONENT.cpus) last.cpus = this.cpusId(state, ren);
+    if (dirty & COMPONENT.guests) last.guests = this.guestsId(state, ren);
+    if (dirty & COMPONENT.tasks) last.tasks = this.tasksId(state);
+    w.length = 0;
+    w.push(state.nextFrame);
+    w.push(last.tlbs);
+    w.push(last.cpus);
+    w.push(last.guests);
+    w.push(last.tasks);
+    const machine = this.machines.add(w.data, w.length);
+    // each lane; then the state: where in the program, the machine, the lanes
+    const laneIds = this.laneIds;
+    laneIds.length = 0;
+    for (let i = 0; i < lanes.length; i++) {
+      const l = lanes[ren ? ren.laneOrder[i] : i];
+      // a lane unchanged since it was last numbered plain keeps its number (renamed, its words differ)
+      if (!ren && l.key >= 0) {
+        laneIds.push(l.key);
+        continue;
+      }
+      w.length = 0;
+      this.laneWords(l, ren);
+      const id = this.lane.add(w.data, w.length);
+      if (!ren) l.key = id;
+      laneIds.push(id);
+    }
+    w.length = 0;
+    w.push(item * 8 + OUTCOMES.indexOf(lastOutcome));
+    w.push(machine);
+    for (const id of laneIds) w.push(id);
+    return this.states.add(w.data, w.length);
+  }
+
+  /** The TLBs' number. */
+  private tlbsId(state: MachineState): number {
     const w = this.words;
     // a TLB is a set: its entries in the order of their tags' numbers (a tag is unique in a TLB),
     // each tag and frame packed in one number (exact below 2^53) so that sorting allocates nothing
@@ -139,15 +259,30 @@ export class StateStore {
         w.push(x % FRAMES);
       }
     }
-    const tlbs = this.tlbs.add(w.data, w.length);
+    return this.tlbs.add(w.data, w.length);
+  }
+
+  /** The cpus' number. */
+  private cpusId(state: MachineState, ren: Renaming | undefined): number {
+    const w = this.words;
     // the cpus: those not idle (a vcpu, a mode, registers or IPIs of their own), each as its index and
     // the number of its fields in a table of cpu tuples (most of a large machine is idle)
     const cpuIds = this.cpuIds;
     cpuIds.length = 0;
+    if (this.cpuTuples.length !== state.cpus.length) this.cpuTuples = new Int32Array(state.cpus.length).fill(UNKNOWN);
+    const tuples = this.cpuTuples;
     for (let n = 0; n < state.cpus.length; n++) {
+      // plain, a cpu no change touched since keeps its tuple's number (or stays idle)
+      if (!ren && tuples[n] !== UNKNOWN) {
+        if (tuples[n] !== IDLE) cpuIds.push(n, tuples[n]);
+        continue;
+      }
       // renamed: the cpu that takes number n is the one the renaming maps there
       const c = state.cpus[ren ? ren.cpuFrom[n] : n];
-      if (c.vcpu === undefined && !c.inGuest && !c.irqsOff && c.lpidr === 0 && c.pidr === 0 && c.ipiWait < 0 && c.ipisPending === 0) continue;
+      if (c.vcpu === undefined && !c.inGuest && !c.irqsOff && c.lpidr === 0 && c.pidr === 0 && c.ipiWait < 0 && c.ipisPending === 0) {
+        if (!ren) tuples[n] = IDLE;
+        continue;
+      }
       w.length = 0;
       w.push(c.vcpu === undefined ? 0 : this.name(ren ? ren.vcpu(c.vcpu) : c.vcpu));
       w.push((c.inGuest ? 1 : 0) | (c.irqsOff ? 2 : 0));
@@ -155,11 +290,18 @@ export class StateStore {
       w.push(c.pidr);
       w.push((ren ? ren.cpu(c.ipiWait) : c.ipiWait) + 1);
       w.push(c.ipisPending);
-      cpuIds.push(n, this.cpu.add(w.data, w.length));
+      const id = this.cpu.add(w.data, w.length);
+      if (!ren) tuples[n] = id;
+      cpuIds.push(n, id);
     }
     w.length = 0;
     for (const x of cpuIds) w.push(x);
-    const cpus = this.cpus.add(w.data, w.length);
+    return this.cpus.add(w.data, w.length);
+  }
+
+  /** The guests' number: their bits and vcpus. */
+  private guestsId(state: MachineState, ren: Renaming | undefined): number {
+    const w = this.words;
     w.length = 0;
     for (const g of state.guests.values()) {
       this.bits(g.needTlbFlush, ren);
@@ -173,7 +315,12 @@ export class StateStore {
         w.push(v.task === undefined ? 0 : this.name(v.task));
       }
     }
-    const guests = this.guests.add(w.data, w.length);
+    return this.guests.add(w.data, w.length);
+  }
+
+  /** The tasks' number: their vcpus and page tables. */
+  private tasksId(state: MachineState): number {
+    const w = this.words;
     w.length = 0;
     for (const t of state.tasks.values()) {
       w.push(t.vcpu === undefined ? 0 : t.vcpu + 1);
@@ -181,27 +328,7 @@ export class StateStore {
       for (const v of t.vcpuHistory) w.push(v);
       for (const p of t.pages.values()) w.push(p.frame ?? 0);
     }
-    const tasks = this.tasks.add(w.data, w.length);
-    w.length = 0;
-    w.push(state.nextFrame);
-    w.push(tlbs);
-    w.push(cpus);
-    w.push(guests);
-    w.push(tasks);
-    const machine = this.machines.add(w.data, w.length);
-    // each lane; then the state: where in the program, the machine, the lanes
-    const laneIds: number[] = [];
-    for (let i = 0; i < lanes.length; i++) {
-      const l = lanes[ren ? ren.laneOrder[i] : i];
-      w.length = 0;
-      this.laneWords(l, ren);
-      laneIds.push(this.lane.add(w.data, w.length));
-    }
-    w.length = 0;
-    w.push(item * 8 + OUTCOMES.indexOf(lastOutcome));
-    w.push(machine);
-    for (const id of laneIds) w.push(id);
-    return this.states.add(w.data, w.length);
+    return this.tasks.add(w.data, w.length);
   }
 
   /**
@@ -281,3 +408,39 @@ export class StateStore {
 /** Frames a TLB entry can name, packed beside its tag's number: one counter per run, one frame per `map` or page, far below 2^26 in a file of at most 16 MiB. */
 const FRAMES = 2 ** 26;
 const byValue = (a: number, b: number): number => a - b;
+
+/** The machine's components, as bits of a mask of those a change touched. */
+const COMPONENT = { tlbs: 1, cpus: 2, guests: 4, tasks: 8 } as const;
+const ALL = 15;
+const UNKNOWN = -1;
+const IDLE = -2;
+
+
+/** What each kind of change touches (`frames` only the machine's own word, numbered every time). */
+const COMPONENT_OF: Record<Change['kind'], number> = {
+  bit: COMPONENT.guests,
+  'tlb-insert': COMPONENT.tlbs,
+  'tlb-remove': COMPONENT.tlbs,
+  vcpu: COMPONENT.guests,
+  'vcpu-task': COMPONENT.guests,
+  cpu: COMPONENT.cpus,
+  'cpu-vcpu': COMPONENT.cpus,
+  'cpu-mode': COMPONENT.cpus,
+  'cpu-irqs': COMPONENT.cpus,
+  'cpu-ipi': COMPONENT.cpus,
+  pte: COMPONENT.tasks,
+  'task-vcpu': COMPONENT.tasks,
+  history: COMPONENT.tasks,
+  frames: 0,
+};
+
+/** A lane mask from actual lane indexes to the canonical order (`toCanonical`), or back. */
+function permuteMask(mask: number, laneOrder: readonly number[], toCanonical: boolean): number {
+  let out = 0;
+  for (let i = 0; i < laneOrder.length && i < 31; i++) {
+    const actual = laneOrder[i];
+    if (actual >= 31) continue;
+    if (toCanonical ? mask & (1 << actual) : mask & (1 << i)) out |= toCanonical ? 1 << i : 1 << actual;
+  }
+  return out;
+}

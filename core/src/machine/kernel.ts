@@ -320,6 +320,28 @@ export class Kernel {
    * The call stack of a callee: `frames` plus one frame. Stacks are for the
    * debugger; an outcomes-only run (no change journal) builds none.
    */
+  /**
+   * In an outcomes-only run, one object for every op of the same fields: the
+   * explorer keys what it learns about an op (its number, its footprint) by
+   * the object, and a run makes the same ops again on every path (a sweep's
+   * flush_set ops at each entry). A recorded run keeps each op its own, with
+   * its own stack.
+   */
+  private interned<T extends Op>(op: T): T {
+    if (this.recording) return op;
+    const key = opKey(op);
+    const known = this.ops.get(key);
+    if (known) return known as T;
+    this.ops.set(key, op);
+    return op;
+  }
+
+  private readonly ops = new Map<string, Op>();
+  /** Outcomes-only: the ops each (interned) kvmppc_hv_entry op adds, by its test's bit, action and clear. */
+  private readonly entryFollows = new Map<Op, Map<number, Op[]>>();
+  /** Outcomes-only: the entry path's ops, by vcpu, cpu, line and re-entry. */
+  private readonly entryPaths = new Map<string, Op[]>();
+
   private callee(frames: Frame[], line: number, name: string, routine?: string): Frame[] {
     if (!this.recording) return NO_FRAMES;
     return [...frames, routine ? { name: flat(name), routine, line } : { name: flat(name), line }];
@@ -347,21 +369,33 @@ export class Kernel {
     const line = event.line;
     const here = this.recording ? this.callee(frames, line, `run ${vcpu} on cpu${cpu}`) : NO_FRAMES;
     const occupant = this.state.cpus[cpu].vcpu;
-    if (occupant && occupant !== vcpu) ops.push({ op: 'exit', vcpu: occupant, why: 'preempt', cpu, line, frames: here });
+    if (occupant && occupant !== vcpu) ops.push(this.interned({ op: 'exit', vcpu: occupant, why: 'preempt', cpu, line, frames: here }));
     const v = this.vcpu(vcpu);
-    if (v.cpu >= 0) ops.push({ op: 'exit', vcpu, why: v.cpu === cpu ? 'reenter' : 'move', cpu: v.cpu, line, frames: here });
+    if (v.cpu >= 0) ops.push(this.interned({ op: 'exit', vcpu, why: v.cpu === cpu ? 'reenter' : 'move', cpu: v.cpu, line, frames: here }));
     return this.entryPath(vcpu, cpu, line, here, false, ops);
   }
 
   /** The entry path; `reentry` for the trip back into the guest that an IPI forces. */
   private entryPath(vcpu: string, cpu: number, line: number, frames: Frame[], reentry: boolean, ops: Op[] = []): Op[] {
-    if (this.guestOf(vcpu).mmu === 'radix') {
-      ops.push({ op: 'prepare', vcpu, cpu, line, reentry, frames: this.callee(frames, line, 'kvmppc_prepare_radix_vcpu', 'kvmppc_prepare_radix_vcpu') });
+    if (!this.recording) {
+      // the same four ops on every path of an outcomes-only run: made once
+      const key = `${vcpu} ${cpu} ${line} ${reentry}`;
+      let made = this.entryPaths.get(key);
+      if (!made) this.entryPaths.set(key, (made = this.newEntryPath(vcpu, cpu, line, frames, reentry, [])));
+      ops.push(...made);
+      return ops;
     }
-    ops.push({ op: 'start_thread', vcpu, cpu, line, reentry, frames: this.callee(frames, line, 'kvmppc_start_thread', 'kvmppc_start_thread') });
+    return this.newEntryPath(vcpu, cpu, line, frames, reentry, ops);
+  }
+
+  private newEntryPath(vcpu: string, cpu: number, line: number, frames: Frame[], reentry: boolean, ops: Op[]): Op[] {
+    if (this.guestOf(vcpu).mmu === 'radix') {
+      ops.push(this.interned({ op: 'prepare', vcpu, cpu, line, reentry, frames: this.callee(frames, line, 'kvmppc_prepare_radix_vcpu', 'kvmppc_prepare_radix_vcpu') }));
+    }
+    ops.push(this.interned({ op: 'start_thread', vcpu, cpu, line, reentry, frames: this.callee(frames, line, 'kvmppc_start_thread', 'kvmppc_start_thread') }));
     const entry = this.callee(frames, line, 'kvmppc_hv_entry', 'kvmppc_hv_entry');
-    ops.push({ op: 'hv_entry', vcpu, cpu, line, reentry, frames: entry });
-    ops.push({ op: 'enter_guest', vcpu, cpu, line, reentry, frames: this.callee(frames, line, 'enter guest', 'kvmppc_hv_entry') });
+    ops.push(this.interned({ op: 'hv_entry', vcpu, cpu, line, reentry, frames: entry }));
+    ops.push(this.interned({ op: 'enter_guest', vcpu, cpu, line, reentry, frames: this.callee(frames, line, 'enter guest', 'kvmppc_hv_entry') }));
     return ops;
   }
 
@@ -512,7 +546,7 @@ export class Kernel {
     const bits = this.marksFor(prev);
     move.markedBit = bits[0];
     move.markedBits = bits;
-    follow.push({ op: 'radix_flush_cpu', vcpu: op.vcpu, prevCpu: prev, cpu: op.cpu, line: op.line, frames: this.callee(op.frames, op.line, 'radix_flush_cpu', 'radix_flush_cpu') });
+    follow.push(this.interned({ op: 'radix_flush_cpu', vcpu: op.vcpu, prevCpu: prev, cpu: op.cpu, line: op.line, frames: this.callee(op.frames, op.line, 'radix_flush_cpu', 'radix_flush_cpu') }));
     return this.said(this.recording ? `${prepareCall(op)}: cpu${prev} → cpu${op.cpu}, another core: radix_flush_cpu(cpu${prev}); prev_cpu := ${op.cpu}` : '', follow);
   }
 
@@ -526,7 +560,7 @@ export class Kernel {
   /** v5.17's waiting cross-call to the cpu a vcpu leaves (do_migrate_away_vcpu: tlbsync/ptesync there). */
   private migrateAway(op: { vcpu: string; cpu: number; line: number; frames: Frame[] }, prev: number): Op {
     const frames = this.recording ? this.callee(op.frames, op.line, `smp_call_function_single(cpu${prev}, do_migrate_away_vcpu)`, 'do_migrate_away_vcpu') : NO_FRAMES;
-    return { op: 'ipi', target: prev, guest: this.guestOf(op.vcpu).name, why: 'migrate-away', cpu: op.cpu, line: op.line, frames };
+    return this.interned({ op: 'ipi', target: prev, guest: this.guestOf(op.vcpu).name, why: 'migrate-away', cpu: op.cpu, line: op.line, frames });
   }
 
   /**
@@ -545,7 +579,7 @@ export class Kernel {
       if (!g.cpuInGuest[target] || target === op.cpu) continue;
       const frames = this.recording ? this.callee(op.frames, op.line, `smp_call_function_single(cpu${target})`, 'smp_call_function_single') : NO_FRAMES;
       targets.push(target);
-      follow.push({ op: 'ipi', target, guest: g.name, why: 'flush', cpu: op.cpu, line: op.line, frames });
+      follow.push(this.interned({ op: 'ipi', target, guest: g.name, why: 'flush', cpu: op.cpu, line: op.line, frames }));
     }
     if (this.variant.migrateAwayIpi) follow.push(this.migrateAway(op, op.prevCpu));
     if (!this.recording) return this.said('', follow);
@@ -595,7 +629,7 @@ export class Kernel {
   /** The step in which `target` takes the IPI that `send` sent it (placed by the simulation). */
   takeOp(send: Op, target: number): Op {
     const frames = this.recording ? this.callee(send.frames.slice(0, -1), send.line, `IPI cpu${target} taken`, 'smp_call_function_single') : NO_FRAMES;
-    return { op: 'ipi_take', cpu: target, line: send.line, frames };
+    return this.interned({ op: 'ipi_take', cpu: target, line: send.line, frames });
   }
 
   /** The entry path again, after an IPI: nested beside the step that took it. */
@@ -637,14 +671,22 @@ export class Kernel {
     if (early) this.setBit(g.name, 'needTlbFlush', bit, false);
     this.startSweep(op.cpu, entryTest);
     const follow = this.follows();
-    if (action === 'ptesync') {
-      follow.push({ op: 'ptesync', guest: g.name, bit, cpu: op.cpu, line: op.line, frames: this.recording ? this.callee(op.frames, op.line, 'ptesync', 'kvmppc_hv_entry') : NO_FRAMES });
-    } else {
-      for (let set = 0; set < t.tlbSets; set++) {
-        follow.push({ op: 'flush_set', guest: g.name, set, bit, cpu: op.cpu, line: op.line, frames: this.recording ? this.callee(op.frames, op.line, `flush set ${set} of ${t.tlbSets}`, 'kvmppc_hv_entry') : NO_FRAMES });
+    // an outcomes-only run makes the same list for the same entry and test again on every path: once
+    const known = this.recording ? undefined : (this.entryFollows.get(op) ?? this.entryFollows.set(op, new Map()).get(op)!);
+    const key = bit * 4 + (action === 'ptesync' ? 2 : 0) + (early ? 1 : 0);
+    const made = known?.get(key);
+    if (made) follow.push(...made);
+    else {
+      if (action === 'ptesync') {
+        follow.push(this.interned({ op: 'ptesync', guest: g.name, bit, cpu: op.cpu, line: op.line, frames: this.recording ? this.callee(op.frames, op.line, 'ptesync', 'kvmppc_hv_entry') : NO_FRAMES }));
+      } else {
+        for (let set = 0; set < t.tlbSets; set++) {
+          follow.push(this.interned({ op: 'flush_set', guest: g.name, set, bit, cpu: op.cpu, line: op.line, frames: this.recording ? this.callee(op.frames, op.line, `flush set ${set} of ${t.tlbSets}`, 'kvmppc_hv_entry') : NO_FRAMES }));
+        }
       }
+      if (!early) follow.push(this.interned({ op: 'clear_bit', guest: g.name, bit, cpu: op.cpu, line: op.line, frames: op.frames }));
+      known?.set(key, follow.slice());
     }
-    if (!early) follow.push({ op: 'clear_bit', guest: g.name, bit, cpu: op.cpu, line: op.line, frames: op.frames });
     if (!this.recording) return this.said('', follow);
     if (action === 'ptesync') {
       return this.said(`cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; own bit need_tlb_flush[${bit}] of ${g.name} is set but bit ${clearBit} is clear: ptesync only, no sweep, then clear bit ${bit}`, follow);
@@ -880,4 +922,30 @@ export class Kernel {
 /** How a step of kvmppc_prepare_radix_vcpu names its call. */
 function prepareCall(op: Extract<Op, { op: 'prepare' }>): string {
   return `kvmppc_prepare_radix_vcpu(${op.vcpu}, cpu${op.cpu})`;
+}
+
+/** The fields of a non-event op (all but its stack), as a text: `interned`'s key. */
+function opKey(o: Op): string {
+  switch (o.op) {
+    case 'exit':
+      return `exit ${o.vcpu} ${o.why} ${o.cpu} ${o.line}`;
+    case 'prepare':
+    case 'start_thread':
+    case 'hv_entry':
+    case 'enter_guest':
+      return `${o.op} ${o.vcpu} ${o.reentry} ${o.cpu} ${o.line}`;
+    case 'radix_flush_cpu':
+      return `radix_flush_cpu ${o.vcpu} ${o.prevCpu} ${o.cpu} ${o.line}`;
+    case 'ipi':
+      return `ipi ${o.target} ${o.guest} ${o.why} ${o.cpu} ${o.line}`;
+    case 'ipi_take':
+      return `ipi_take ${o.cpu} ${o.line}`;
+    case 'flush_set':
+      return `flush_set ${o.guest} ${o.set} ${o.bit} ${o.cpu} ${o.line}`;
+    case 'ptesync':
+    case 'clear_bit':
+      return `${o.op} ${o.guest} ${o.bit} ${o.cpu} ${o.line}`;
+    case 'event':
+      throw new TypeError('event ops are not interned');
+  }
 }

@@ -33,6 +33,12 @@ export interface LaneState {
   index: number;
   /** Other lanes' micro-steps since this lane's last one, counted while it is in its interrupts-off region. */
   stall: number;
+  /**
+   * The explorer's number for what the lane holds (cpu, pending ops,
+   * events), kept while the lane is unchanged and -1 once a step changes it:
+   * a state's lanes are numbered again only where a step touched them.
+   */
+  key: number;
 }
 
 /**
@@ -323,7 +329,7 @@ export class Simulation {
   }
 
   startBlock(block: ConcurrentlyBlock): LaneState[] {
-    return block.lanes.map((lane, index) => ({ cpu: lane.cpu.index, pending: [], events: [...lane.events], index, stall: 0 }));
+    return block.lanes.map((lane, index) => ({ cpu: lane.cpu.index, pending: [], events: [...lane.events], index, stall: 0, key: -1 }));
   }
 
   /**
@@ -409,6 +415,7 @@ export class Simulation {
 
   /** One micro-step of one lane (plus the expectations that follow it, which take no step). */
   private stepLane(lanes: LaneState[], lane: LaneState): void {
+    lane.key = -1;
     this.settle(lane, true);
     if (lane.pending.length === 0) return;
     const top = lane.pending[lane.pending.length - 1];
@@ -422,7 +429,8 @@ export class Simulation {
       const cpu = outcome.take;
       const take = this.kernel.takeOp(op, cpu);
       const target = lanes.find((l) => l.cpu === cpu);
-      if (!target) lanes.push({ cpu, pending: [], events: [{ kind: 'reentry', ops: [take] }], index: lanes.length, stall: 0 });
+      if (target) target.key = -1;
+      if (!target) lanes.push({ cpu, pending: [], events: [{ kind: 'reentry', ops: [take] }], index: lanes.length, stall: 0, key: -1 });
       else if (target.pending.length) target.pending.push(take);
       else target.events.unshift({ kind: 'reentry', ops: [take] });
     }
@@ -603,7 +611,7 @@ export interface SimulationSnapshot {
 
 /** A lane that shares nothing mutable with `l` (ops and events are never changed in place). */
 function copyLane(l: LaneState): LaneState {
-  return { cpu: l.cpu, pending: l.pending.slice(), events: l.events.slice(), index: l.index, stall: l.stall };
+  return { cpu: l.cpu, pending: l.pending.slice(), events: l.events.slice(), index: l.index, stall: l.stall, key: l.key };
 }
 
 export function hasWork(l: LaneState): boolean {
