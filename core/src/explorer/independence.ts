@@ -135,7 +135,7 @@ export class Independence {
         // it acts from its vcpu's cpu (only a `schedule`, which touches everything, changes
         // which vcpu that is), in any TLB, in its page's set
         this.or(into, this.accessMask(e));
-        const task = this.state.tasks.get(e.task.text)!;
+        const task = this.state.tasks.get(e.taskName)!;
         if (task.vcpu === undefined) this.or(into, this.allVcpus);
         else this.set(into, 'vcpu', this.vcpuId(this.vcpuName(task.guest, task.vcpu)));
       } else if (e.kind !== 'expect-outcome' && e.kind !== 'expect-tlb' && e.kind !== 'expect-flush') {

@@ -70,10 +70,10 @@ export class StateStore {
   private readonly states = new VectorTable();
   private readonly words = new Words();
   private readonly entries: number[] = [];
-  private readonly cpuIds: number[] = [];
+  /** A second buffer, for the numbers of a vector's parts while the parts are built in `words`. */
+  private readonly ids = new Words();
   /** Each cpu's plain tuple's number, IDLE, or UNKNOWN once a change touched the cpu. */
   private cpuTuples = new Int32Array(0);
-  private readonly laneIds: number[] = [];
   /** Sleep sets (`visit`): per state, the lanes asleep at every visit so far. */
   private sleeping = new Uint32Array(64);
   /** Dominance (bounded or --shortest searches): per state, the head of its list of vectors in `visits`. */
@@ -220,7 +220,7 @@ export class StateStore {
     w.push(last.tasks);
     const machine = this.machines.add(w.data, w.length);
     // each lane; then the state: where in the program, the machine, the lanes
-    const laneIds = this.laneIds;
+    const laneIds = this.ids;
     laneIds.length = 0;
     for (let i = 0; i < lanes.length; i++) {
       const l = lanes[ren ? ren.laneOrder[i] : i];
@@ -238,7 +238,7 @@ export class StateStore {
     w.length = 0;
     w.push(item * 8 + OUTCOMES.indexOf(lastOutcome));
     w.push(machine);
-    for (const id of laneIds) w.push(id);
+    for (let i = 0; i < laneIds.length; i++) w.push(laneIds.data[i]);
     return this.states.add(w.data, w.length);
   }
 
@@ -267,14 +267,17 @@ export class StateStore {
     const w = this.words;
     // the cpus: those not idle (a vcpu, a mode, registers or IPIs of their own), each as its index and
     // the number of its fields in a table of cpu tuples (most of a large machine is idle)
-    const cpuIds = this.cpuIds;
+    const cpuIds = this.ids;
     cpuIds.length = 0;
     if (this.cpuTuples.length !== state.cpus.length) this.cpuTuples = new Int32Array(state.cpus.length).fill(UNKNOWN);
     const tuples = this.cpuTuples;
     for (let n = 0; n < state.cpus.length; n++) {
       // plain, a cpu no change touched since keeps its tuple's number (or stays idle)
       if (!ren && tuples[n] !== UNKNOWN) {
-        if (tuples[n] !== IDLE) cpuIds.push(n, tuples[n]);
+        if (tuples[n] !== IDLE) {
+          cpuIds.push(n);
+          cpuIds.push(tuples[n]);
+        }
         continue;
       }
       // renamed: the cpu that takes number n is the one the renaming maps there
@@ -292,11 +295,10 @@ export class StateStore {
       w.push(c.ipisPending);
       const id = this.cpu.add(w.data, w.length);
       if (!ren) tuples[n] = id;
-      cpuIds.push(n, id);
+      cpuIds.push(n);
+      cpuIds.push(id);
     }
-    w.length = 0;
-    for (const x of cpuIds) w.push(x);
-    return this.cpus.add(w.data, w.length);
+    return this.cpus.add(cpuIds.data, cpuIds.length);
   }
 
   /** The guests' number: their bits and vcpus. */

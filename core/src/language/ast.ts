@@ -26,6 +26,8 @@ export interface Num {
 /** `<guest>.vcpu<N>` */
 export interface VcpuRef {
   guest: Word;
+  /** The guest's name: `guest.text`, read without making a word (the simulator reads it at every step). */
+  guestName: string;
   index: number;
   /** The `vcpuN` part, where an out-of-range index is reported. */
   indexRange: Range;
@@ -102,32 +104,49 @@ export interface StopEvent extends EventBase {
 export interface ScheduleEvent extends EventBase {
   kind: 'schedule';
   task: Word;
+  /** `task.text`, read without making a word. */
+  taskName: string;
   vcpu: VcpuRef;
 }
 
 export interface AccessEvent extends EventBase {
   kind: 'access';
   task: Word;
+  /** `task.text`, read without making a word. */
+  taskName: string;
   page: Word;
+  /** `page.text`, read without making a word. */
+  pageName: string;
 }
 
 export interface UnmapEvent extends EventBase {
   kind: 'unmap';
   task: Word;
+  /** `task.text`, read without making a word. */
+  taskName: string;
   page: Word;
+  /** `page.text`, read without making a word. */
+  pageName: string;
   form?: { value: InvalidationForm; range: Range };
 }
 
 export interface MapEvent extends EventBase {
   kind: 'map';
   task: Word;
+  /** `task.text`, read without making a word. */
+  taskName: string;
   page: Word;
+  /** `page.text`, read without making a word. */
+  pageName: string;
 }
 
 export interface InvalidateEvent extends EventBase {
   kind: 'tlbiel' | 'tlbie';
   task: Word;
+  /** `task.text`, read without making a word. */
+  taskName: string;
   page?: Word;
+  pageName: string | undefined;
 }
 
 export interface ExpectOutcome extends EventBase {

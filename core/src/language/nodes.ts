@@ -83,7 +83,7 @@ export class PlaceNode implements PlaceRef {
 
 /** `<guest>.vcpu<N>`: the guest part is a word of its own, for navigation and rename. */
 export class VcpuNode implements VcpuRef {
-  private readonly guestText: string;
+  readonly guestName: string;
   private readonly line: number;
   private readonly start: number;
   private readonly end: number;
@@ -93,19 +93,19 @@ export class VcpuNode implements VcpuRef {
     guest: string,
     readonly index: number,
   ) {
-    this.guestText = guest;
+    this.guestName = guest;
     this.line = token.line;
     this.start = token.start;
     this.end = token.end;
   }
 
   get guest(): Word {
-    return new Token(this.guestText, this.line, this.start);
+    return new Token(this.guestName, this.line, this.start);
   }
 
   /** The `vcpuN` part. */
   get indexRange(): Range {
-    return new Span(this.line, this.start + this.guestText.length + 1, this.line, this.end);
+    return new Span(this.line, this.start + this.guestName.length + 1, this.line, this.end);
   }
 
   get range(): Range {
@@ -196,6 +196,10 @@ export class ScheduleNode extends EventNode implements ScheduleEvent {
   get task(): Word {
     return this.word(this.taskWord);
   }
+
+  get taskName(): string {
+    return this.taskWord.text;
+  }
 }
 
 /**
@@ -204,31 +208,33 @@ export class ScheduleNode extends EventNode implements ScheduleEvent {
  */
 abstract class PageEventNode extends EventNode {
   declare readonly kind: 'access' | 'map' | 'unmap' | 'tlbiel' | 'tlbie';
-  private readonly taskText: string;
+  readonly taskName: string;
   private readonly taskStart: number;
-  private readonly pageText: string | undefined;
+  /** `page.text` (undefined for a tlbiel/tlbie of the whole task), read without making a word. */
+  readonly pageName: string | undefined;
   private readonly pageStart: number;
 
   constructor(kind: PageEventNode['kind'], keyword: Token, task: Token, page: Token | undefined, last: Token) {
     super(kind, keyword, last);
-    this.taskText = task.text;
+    this.taskName = task.text;
     this.taskStart = task.start;
-    this.pageText = page?.text;
+    this.pageName = page?.text;
     this.pageStart = page?.start ?? -1;
   }
 
   get task(): Word {
-    return new Token(this.taskText, this.line, this.taskStart);
+    return new Token(this.taskName, this.line, this.taskStart);
   }
 
   protected pageWord(): Word | undefined {
-    return this.pageText === undefined ? undefined : new Token(this.pageText, this.line, this.pageStart);
+    return this.pageName === undefined ? undefined : new Token(this.pageName, this.line, this.pageStart);
   }
 }
 
 /** `access T P` and `map T P`: a task, a page, nothing else. */
 export class TaskPageNode<K extends 'access' | 'map'> extends PageEventNode {
   declare readonly kind: K;
+  declare readonly pageName: string;
 
   constructor(kind: K, keyword: Token, task: Token, page: Token, last: Token) {
     super(kind, keyword, task, page, last);
@@ -241,6 +247,7 @@ export class TaskPageNode<K extends 'access' | 'map'> extends PageEventNode {
 
 export class UnmapNode extends PageEventNode implements UnmapEvent {
   declare readonly kind: 'unmap';
+  declare readonly pageName: string;
 
   constructor(
     keyword: Token,
@@ -300,6 +307,10 @@ export class ExpectTlbNode extends EventNode implements ExpectTlb {
 
   get task(): Word {
     return this.word(this.taskWord);
+  }
+
+  get taskName(): string {
+    return this.taskWord.text;
   }
 
   get page(): Word {

@@ -181,8 +181,9 @@ export class Kernel {
     return (this.vcpus.get(name) ?? this.learn(name)).vcpu;
   }
 
-  private nameOf(ref: VcpuRef): string {
-    const guest = ref.guest.text;
+  /** A vcpu's name, `guest.vcpuN`, made once. */
+  nameOf(ref: VcpuRef): string {
+    const guest = ref.guestName;
     let names = this.vcpuNames.get(guest);
     if (!names) this.vcpuNames.set(guest, (names = []));
     return (names[ref.index] ??= vcpuName(ref));
@@ -756,9 +757,9 @@ export class Kernel {
         return this.exitGuest(vcpu, v.cpu, 'stop');
       }
       case 'schedule':
-        return this.schedule(e.task.text, e.vcpu.guest.text, e.vcpu.index);
+        return this.schedule(e.taskName, e.vcpu.guestName, e.vcpu.index);
     }
-    const taskName = e.task.text;
+    const taskName = e.taskName;
     const task = this.state.tasks.get(taskName)!;
     const acting = this.taskCpu(taskName);
     if (acting === undefined) {
@@ -768,12 +769,12 @@ export class Kernel {
     }
     switch (e.kind) {
       case 'access':
-        return this.access(taskName, e.page.text, acting, e.line);
+        return this.access(taskName, e.pageName, acting, e.line);
       case 'unmap':
-        return this.unmap(taskName, e.page.text, acting, e.form?.value, e.line);
+        return this.unmap(taskName, e.pageName, acting, e.form?.value, e.line);
       case 'map': {
         const f = this.newFrame();
-        const page = e.page.text;
+        const page = e.pageName;
         const old = task.pages.get(page)!;
         this.setPte(taskName, page, { frame: f, changedLine: e.line, invalidation: old.frame !== undefined ? 'remapped without invalidation' : undefined });
         if (!this.recording) return this.said('');

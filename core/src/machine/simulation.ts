@@ -39,6 +39,12 @@ export interface LaneState {
    * a state's lanes are numbered again only where a step touched them.
    */
   key: number;
+  /**
+   * Held by an explorer snapshot, so shared with it: a step copies the lane
+   * before it changes it (copy on write: a branching point copies no lane,
+   * a step the one or two it changes).
+   */
+  frozen: boolean;
 }
 
 /**
@@ -284,8 +290,9 @@ export class Simulation {
 
   /** One micro-step of `lane`, one of the `ready` lanes (the others in their interrupts-off region wait a step longer). */
   moveLane(ready: readonly LaneState[], lanes: LaneState[], lane: LaneState): void {
-    this.countStall(ready, lane);
-    this.stepLane(lanes, lane);
+    this.countStall(ready, lanes, lane);
+    // countStall may have put a copy of it in its place
+    this.stepLane(lanes, writable(lanes, lanes[lane.index]));
   }
 
   /**
@@ -294,11 +301,12 @@ export class Simulation {
    * lanes, the counters, the records kept so far (by length).
    */
   snapshot(lanes: readonly LaneState[]): SimulationSnapshot {
+    for (const l of lanes) l.frozen = true;
     return {
-      lanes: lanes.map(copyLane),
+      lanes: lanes.slice(),
       stepCount: this.stepCount,
       eventCount: this.eventCount,
-      outcomes: { ...this.outcomes },
+      outcomes: copyOutcomes(this.outcomes),
       lastAccess: this.lastAccess,
       stall: this.stall,
       stallAtStale: this.stallAtStale,
@@ -311,13 +319,14 @@ export class Simulation {
 
   /**
    * Back to a snapshot (the machine state must have been restored already);
-   * returns the lanes, fresh copies unless `last` (the snapshot's own: it will
-   * not be restored again).
+   * returns the lanes, in a fresh array unless `last` (the snapshot's own: it
+   * will not be restored again). The lanes themselves are the snapshot's,
+   * frozen: a step copies the ones it changes.
    */
   restore(s: SimulationSnapshot, last = false): LaneState[] {
     this.stepCount = s.stepCount;
     this.eventCount = s.eventCount;
-    this.outcomes = { ...s.outcomes };
+    this.outcomes = copyOutcomes(s.outcomes);
     this.lastAccess = s.lastAccess;
     this.stall = s.stall;
     this.stallAtStale = s.stallAtStale;
@@ -325,11 +334,11 @@ export class Simulation {
     this.errors.length = s.errors;
     this.expectations.length = s.expectations;
     this.kernel.restoreSweeps(s.sweeps);
-    return last ? s.lanes : s.lanes.map(copyLane);
+    return last ? s.lanes : s.lanes.slice();
   }
 
   startBlock(block: ConcurrentlyBlock): LaneState[] {
-    return block.lanes.map((lane, index) => ({ cpu: lane.cpu.index, pending: [], events: [...lane.events], index, stall: 0, key: -1 }));
+    return block.lanes.map((lane, index) => ({ cpu: lane.cpu.index, pending: [], events: [...lane.events], index, stall: 0, key: -1, frozen: false }));
   }
 
   /**
@@ -346,13 +355,14 @@ export class Simulation {
    * Every ready lane in its interrupts-off region but the one that moves
    * waits one more step (spec v2: a waiting lane is not stalled).
    */
-  private countStall(ready: readonly LaneState[], moving: LaneState): void {
-    for (const l of ready) {
-      if (l === moving || !this.state.cpus[l.cpu].irqsOff) continue;
+  private countStall(ready: readonly LaneState[], lanes: LaneState[], moving: LaneState): void {
+    for (const r of ready) {
+      if (r === moving || !this.state.cpus[r.cpu].irqsOff) continue;
+      const l = writable(lanes, r);
       l.stall++;
       if (l.stall > this.stall.steps) this.stall = { steps: l.stall, cpu: l.cpu, line: l.pending[l.pending.length - 1]?.line ?? -1 };
     }
-    moving.stall = 0;
+    if (moving.stall !== 0) writable(lanes, moving).stall = 0;
   }
 
   /** Whether a lane's next step can run now (spec v2 §0.1, §0.3). */
@@ -364,11 +374,11 @@ export class Simulation {
     switch (e.kind) {
       case 'run':
       case 'stop':
-        return this.enteringOn(vcpuName(e.vcpu), lanes) === undefined;
+        return this.enteringOn(this.kernel.nameOf(e.vcpu), lanes) === undefined;
       case 'schedule':
-        return this.inGuestMode(e.vcpu.guest.text, e.vcpu.index);
+        return this.inGuestMode(e.vcpu.guestName, e.vcpu.index);
       default: {
-        const task = this.state.tasks.get(e.task.text)!;
+        const task = this.state.tasks.get(e.taskName)!;
         return task.vcpu !== undefined && this.inGuestMode(task.guest, task.vcpu);
       }
     }
@@ -407,10 +417,11 @@ export class Simulation {
    * pending ops end with that vcpu's guest entry.
    */
   private enteringOn(vcpu: string, lanes: readonly LaneState[]): LaneState | undefined {
-    return lanes.find((l) => {
+    for (const l of lanes) {
       const last = l.pending[0];
-      return last !== undefined && last.op === 'enter_guest' && last.vcpu === vcpu;
-    });
+      if (last !== undefined && last.op === 'enter_guest' && last.vcpu === vcpu) return l;
+    }
+    return undefined;
   }
 
   /** One micro-step of one lane (plus the expectations that follow it, which take no step). */
@@ -428,9 +439,10 @@ export class Simulation {
       // taking the IPI is the kicked thread's next action, interleaving with the rest (spec v2 §0.3)
       const cpu = outcome.take;
       const take = this.kernel.takeOp(op, cpu);
-      const target = lanes.find((l) => l.cpu === cpu);
+      const found = lanes.find((l) => l.cpu === cpu);
+      const target = found && writable(lanes, found);
       if (target) target.key = -1;
-      if (!target) lanes.push({ cpu, pending: [], events: [{ kind: 'reentry', ops: [take] }], index: lanes.length, stall: 0, key: -1 });
+      if (!target) lanes.push({ cpu, pending: [], events: [{ kind: 'reentry', ops: [take] }], index: lanes.length, stall: 0, key: -1, frozen: false });
       else if (target.pending.length) target.pending.push(take);
       else target.events.unshift({ kind: 'reentry', ops: [take] });
     }
@@ -471,7 +483,7 @@ export class Simulation {
   private expand(e: Exclude<SimpleEvent, Expectation>, ops: Op[] = []): Op[] {
     if (e.kind === 'run') return this.kernel.expandRun(e, [], ops);
     const line = e.line;
-    const cpu = e.kind === 'stop' || e.kind === 'schedule' ? this.vcpuCpu(e.vcpu.guest.text, e.vcpu.index) : (this.kernel.taskCpu(e.task.text) ?? -1);
+    const cpu = e.kind === 'stop' || e.kind === 'schedule' ? this.vcpuCpu(e.vcpu.guestName, e.vcpu.index) : (this.kernel.taskCpu(e.taskName) ?? -1);
     ops.push({ op: 'event', event: e, cpu, line, frames: this.recording ? [{ name: printEvent(e), line }] : NO_FRAMES });
     return ops;
   }
@@ -609,9 +621,21 @@ export interface SimulationSnapshot {
   sweeps: SavedSweeps;
 }
 
-/** A lane that shares nothing mutable with `l` (ops and events are never changed in place). */
-function copyLane(l: LaneState): LaneState {
-  return { cpu: l.cpu, pending: l.pending.slice(), events: l.events.slice(), index: l.index, stall: l.stall, key: l.key };
+/** The outcome counts, copied field by field (faster than a spread at every branching point). */
+function copyOutcomes(o: Record<Outcome, number>): Record<Outcome, number> {
+  return { hit: o.hit, miss: o.miss, fault: o.fault, stale: o.stale };
+}
+
+/**
+ * The lane to change: itself, or, when a snapshot holds it, a copy that
+ * shares nothing mutable with it (ops and events are never changed in
+ * place), put in its place in `lanes` (a lane sits at its index there).
+ */
+function writable(lanes: LaneState[], l: LaneState): LaneState {
+  if (!l.frozen) return l;
+  const copy: LaneState = { cpu: l.cpu, pending: l.pending.slice(), events: l.events.slice(), index: l.index, stall: l.stall, key: l.key, frozen: false };
+  lanes[l.index] = copy;
+  return copy;
 }
 
 export function hasWork(l: LaneState): boolean {

@@ -206,10 +206,9 @@ export function initialState(scenario: Scenario): MachineState {
 }
 
 function set(state: MachineState, c: Change, forward: boolean): void {
-  const pick = <T>(from: T, to: T): T => (forward ? to : from);
   switch (c.kind) {
     case 'bit':
-      state.guests.get(c.guest)!.setBit(c.mask, c.cpu, pick(c.from, c.to));
+      state.guests.get(c.guest)!.setBit(c.mask, c.cpu, forward ? c.to : c.from);
       return;
     case 'tlb-insert':
     case 'tlb-remove': {
@@ -220,31 +219,31 @@ function set(state: MachineState, c: Change, forward: boolean): void {
       return;
     }
     case 'vcpu':
-      state.guests.get(c.guest)!.vcpu(c.index)[c.field] = pick(c.from, c.to);
+      state.guests.get(c.guest)!.vcpu(c.index)[c.field] = forward ? c.to : c.from;
       return;
     case 'vcpu-task':
-      state.guests.get(c.guest)!.vcpu(c.index).task = pick(c.from, c.to);
+      state.guests.get(c.guest)!.vcpu(c.index).task = forward ? c.to : c.from;
       return;
     case 'cpu':
-      state.cpus[c.cpu][c.field] = pick(c.from, c.to);
+      state.cpus[c.cpu][c.field] = forward ? c.to : c.from;
       return;
     case 'cpu-vcpu':
-      state.cpus[c.cpu].vcpu = pick(c.from, c.to);
+      state.cpus[c.cpu].vcpu = forward ? c.to : c.from;
       return;
     case 'cpu-mode':
-      state.cpus[c.cpu].inGuest = pick(c.from, c.to);
+      state.cpus[c.cpu].inGuest = forward ? c.to : c.from;
       return;
     case 'cpu-irqs':
-      state.cpus[c.cpu].irqsOff = pick(c.from, c.to);
+      state.cpus[c.cpu].irqsOff = forward ? c.to : c.from;
       return;
     case 'cpu-ipi':
-      state.cpus[c.cpu][c.field] = pick(c.from, c.to);
+      state.cpus[c.cpu][c.field] = forward ? c.to : c.from;
       return;
     case 'pte':
-      state.tasks.get(c.task)!.pages.set(c.page, pick(c.from, c.to));
+      state.tasks.get(c.task)!.pages.set(c.page, forward ? c.to : c.from);
       return;
     case 'task-vcpu':
-      state.tasks.get(c.task)!.vcpu = pick(c.from, c.to);
+      state.tasks.get(c.task)!.vcpu = forward ? c.to : c.from;
       return;
     case 'history': {
       const h = state.tasks.get(c.task)!.vcpuHistory;
@@ -253,7 +252,7 @@ function set(state: MachineState, c: Change, forward: boolean): void {
       return;
     }
     case 'frames':
-      state.nextFrame = pick(c.from, c.to);
+      state.nextFrame = forward ? c.to : c.from;
       return;
   }
 }
