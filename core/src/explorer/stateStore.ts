@@ -75,7 +75,7 @@ export class StateStore {
   /** Each cpu's plain tuple's number, IDLE, or UNKNOWN once a change touched the cpu. */
   private cpuTuples = new Int32Array(0);
   /** Sleep sets (`visit`): per state, the lanes asleep at every visit so far. */
-  private sleeping = new Uint32Array(64);
+  private sleeping: Uint8Array | Uint16Array | Uint32Array | undefined;
   /** Dominance (bounded or --shortest searches): per state, the head of its list of vectors in `visits`. */
   private heads = new Int32Array(64);
   /** Nodes [next + 1, depth, stall of each lane…], end to end. */
@@ -134,8 +134,15 @@ export class StateStore {
     const all = lanes.length >= 31 ? ~0 : (1 << lanes.length) - 1;
     // renamed, the stored mask is in the canonical lane order: bit i is the lane at laneOrder[i]
     const stored = ren ? permuteMask(sleep, ren.laneOrder, true) : sleep;
+    // a lane a bit, and a block has at most a lane a cpu: a byte a state on a machine of 8 threads
+    const cpus = state.cpus.length;
+    this.sleeping ??= cpus <= 8 ? new Uint8Array(64) : cpus <= 16 ? new Uint16Array(64) : new Uint32Array(64);
     if (this.states.added) {
-      if (id >= this.sleeping.length) this.sleeping = grow(this.sleeping, id + 1);
+      if (id >= this.sleeping.length) {
+        const larger = new (this.sleeping.constructor as Uint32ArrayConstructor)(Math.ceil(this.sleeping.length * 1.5));
+        larger.set(this.sleeping);
+        this.sleeping = larger;
+      }
       this.sleeping[id] = stored;
       this.size++;
       return all & ~sleep;
@@ -189,7 +196,7 @@ export class StateStore {
 
   /** Bytes held by the stored states: every table and arena, as allocated. */
   get bytes(): number {
-    let b = this.heads.byteLength + this.visits.data.byteLength + this.words.data.byteLength + this.sleeping.byteLength;
+    let b = this.heads.byteLength + this.visits.data.byteLength + this.words.data.byteLength + (this.sleeping?.byteLength ?? 0);
     for (const t of [this.tlbs, this.cpu, this.cpus, this.guests, this.tasks, this.lane, this.renamedOps, this.machines, this.states]) b += t.bytes;
     return b;
   }
