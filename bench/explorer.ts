@@ -2,13 +2,15 @@
 // stored state, beside Spin on the exported model, on generated races
 // (bench/generate.ts): the lost-update shape (domain.md S15) with 3 to 6
 // lanes and sweeps of 4 to 64 sets, and the clear-before-flush shape (S8)
-// with 4 to 7 lanes; then symmetry reduction on and off.
+// with 4 to 7 lanes; then the largest on the machine's cores (parallel.ts),
+// and symmetry reduction on and off.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ExploreResult, type KernelName, type Scenario, analyze, explore, exportPromela } from '../core/src/index';
+import { searchThreads } from '../client/src/searchThreads';
 import { earlyClearShape, lostUpdateShape } from './generate';
 import type { Report } from './report';
 
@@ -136,6 +138,8 @@ export function benchExplorer(report: Report): void {
     ['early-clear, 7 lanes', earlyClearShape(7), 'early-clear'],
     ['early-clear, 6 lanes', earlyClearShape(6), 'fixed'],
   ];
+  /** Per case: the one-thread time to verdict and Spin's, for the threads' section. */
+  const measured = new Map<string, { ms: number; spinMs?: number }>();
   for (const [shape, text, kernel, target] of cases) {
     const { scenario } = analyze(text);
     // a warm-up, so that the figure is the search's and not the JIT's (the CLI pays it once per process)
@@ -150,6 +154,7 @@ export function benchExplorer(report: Report): void {
     }
     report(`  states stored, bytes per state (every table as allocated)`, r.states, `states, ${s.bytesPerState.toFixed(1)} B/state; ${s.transitions} transitions`, '≤ 64 B/state');
     const spin = spinOn(scenario, kernel);
+    measured.set(`${shape}|${kernel}`, { ms: s.verdictMs, spinMs: spin?.ms });
     if (!spin) {
       report('  spin: not installed (apt-get install spin) or failed', 0, '');
       continue;
@@ -158,5 +163,29 @@ export function benchExplorer(report: Report): void {
     report(`  spin on the exported model: ${spin.stale ? 'stale' : 'none'}, ${agrees} (compile ${spin.compileMs.toFixed(0)} ms apart)`, spin.ms, 'ms');
     report(`  spin states stored, bytes per state; explorer/spin time to verdict`, spin.states, `states, ${spin.bytesPerState.toFixed(0)} B/state; ${(s.verdictMs / spin.ms).toFixed(2)}×`);
   }
+  benchThreads(report, measured);
   benchSymmetry(report);
+}
+
+/**
+ * The parallel search (core/src/explorer/parallel.ts) on the machine's
+ * cores, on the largest races above: time to verdict against one thread's
+ * and Spin's (one core), and the states it stores (the one-thread count).
+ */
+function benchThreads(report: Report, measured: Map<string, { ms: number; spinMs?: number }>): void {
+  const threads = Math.max(2, availableParallelism());
+  const workerFile = join(__dirname, '..', '..', 'dist', 'searchWorker.js');
+  const cases: [shape: string, text: string, kernel: KernelName][] = [
+    ['lost-update, 5 lanes', lostUpdateShape(5), 'early-clear'],
+    ['lost-update, 6 lanes', lostUpdateShape(6), 'early-clear'],
+    ['lost-update, 6 lanes', lostUpdateShape(6), 'fixed'],
+    ['lost-update, 4 lanes, 64 sets', lostUpdateShape(4, 64), 'early-clear'],
+  ];
+  for (const [shape, text, kernel] of cases) {
+    const { scenario } = analyze(text);
+    const r = explore(scenario, kernel, { maxTime: 60_000, parallel: searchThreads(text, kernel, threads, workerFile) });
+    const one = measured.get(`${shape}|${kernel}`);
+    const ratios = one ? `; ${(r.stats.verdictMs / one.ms).toFixed(2)}× one thread${one.spinMs ? `, ${(r.stats.verdictMs / one.spinMs).toFixed(2)}× spin` : ''}` : '';
+    report(`explorer on ${r.stats.threads ?? 1} threads, ${shape}, ${kernel}: time to verdict (${verdict(r)})`, r.stats.verdictMs, `ms, ${r.states} states${ratios}`);
+  }
 }

@@ -29,6 +29,8 @@ const programs = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   // its explorer thread
   { entryPoints: ['client/src/exploreWorker.ts'], outfile: 'dist/exploreWorker.js' },
+  // a thread of a parallel search (explore --jobs N, and the explorer thread's)
+  { entryPoints: ['client/src/searchWorker.ts'], outfile: 'dist/searchWorker.js' },
   // the extension's own mocha suite, run in the extension host by e2e/ (not packaged; mocha bundled in)
   // (mocha's parallel mode, never used here, require.resolve()s two files esbuild cannot bundle)
   {

@@ -50,8 +50,8 @@ test('every file the manifest names goes into the .vsix, and no source, test or 
   // vsce's own file list (what `vsce ls` prints), from .vscodeignore.
   const { listFiles } = require('@vscode/vsce/out/package.js');
   const packaged: string[] = await listFiles({ cwd: root, dependencies: false });
-  // and the explorer's worker, which the extension starts from beside itself
-  const notPackaged = [...namedFiles(), 'dist/exploreWorker.js'].filter((f) => !packaged.includes(f));
+  // and the explorer's worker and a parallel search's thread, which the extension starts from beside itself
+  const notPackaged = [...namedFiles(), 'dist/exploreWorker.js', 'dist/searchWorker.js'].filter((f) => !packaged.includes(f));
   assert.deepEqual(notPackaged, []);
   const unwanted = packaged.filter((f) => /\.(ts|map|tlbscn)$|^(client|core|server|adapter|cli|test|e2e|node_modules|dist\/test)\//.test(f));
   assert.deepEqual(unwanted, []);
@@ -126,7 +126,7 @@ test('the walkthrough: each step\'s page is packaged, and each command it links 
   }
 });
 
-test('settings: the seven the language server and client read, with their defaults', async () => {
+test('settings: the eight the language server and client read, with their defaults', async () => {
   const props = contributes.configuration.properties;
   assert.deepEqual(Object.keys(props).sort(), [
     'tlbscn.coreMap.openOnDebug',
@@ -134,10 +134,11 @@ test('settings: the seven the language server and client read, with their defaul
     'tlbscn.explore.maxSeconds',
     'tlbscn.explore.maxStall',
     'tlbscn.explore.maxStates',
+    'tlbscn.explore.threads',
     'tlbscn.kernel',
     'tlbscn.trace.server',
   ]);
-  for (const read of ['explore.maxStall', 'explore.maxStates', 'explore.maxSeconds']) assert.match(clientSources(), new RegExp(`'${read.replace('.', '\\.')}'`), `the client reads ${read}`);
+  for (const read of ['explore.maxStall', 'explore.maxStates', 'explore.maxSeconds', 'explore.threads']) assert.match(clientSources(), new RegExp(`'${read.replace('.', '\\.')}'`), `the client reads ${read}`);
   // the core map opens with a debug session unless the setting says no: the client's fallback is the manifest's default
   assert.equal(props['tlbscn.coreMap.openOnDebug'].default, true);
   assert.match(clientSources(), /OPEN_ON_DEBUG = 'coreMap\.openOnDebug'/);
@@ -149,6 +150,8 @@ test('settings: the seven the language server and client read, with their defaul
     assert.equal(props['tlbscn.kernel'].default, DEFAULT_SETTINGS.kernel);
     assert.equal(props['tlbscn.diagnostics.run'].default, DEFAULT_SETTINGS.diagnostics.run);
   }
+  // one thread unless set: the client's fallback is the manifest's default
+  assert.equal(props['tlbscn.explore.threads'].default, 1);
   const { DEFAULT_EXPLORE } = await import(path.join(root, 'client', 'src', 'bounds.ts'));
   assert.equal(props['tlbscn.explore.maxStates'].default, DEFAULT_EXPLORE.maxStates);
   assert.equal(props['tlbscn.explore.maxStates'].type, 'integer');

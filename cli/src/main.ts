@@ -1,7 +1,7 @@
 // The `tlbscn` command line (spec §6, a contract):
 //   tlbscn run FILE [--kernel V] [--schedule SCHED.json] [--json] [--trace] [--html OUT]
 //   tlbscn check FILE...
-//   tlbscn explore FILE [--kernel V|all] [--shortest] [--json] [--max-stall K] [--max-states N] [--max-time S] [--max-memory MB] [--html OUT]
+//   tlbscn explore FILE [--kernel V|all] [--shortest] [--json] [--max-stall K] [--max-states N] [--max-time S] [--max-memory MB] [--jobs N] [--html OUT]
 //   tlbscn compare FILE... [--json]
 //   tlbscn export --promela FILE [--kernel V]
 //   tlbscn lsp --stdio | --node-ipc
@@ -46,11 +46,12 @@ import {
   variantRows,
 } from '../../core/src/index';
 import { exploreMatrix } from './exploreAll';
+import { searchThreads } from '../../client/src/searchThreads';
 
 const USAGE = `usage:
   tlbscn run FILE [--kernel V] [--schedule SCHED.json] [--json] [--trace] [--html OUT]
   tlbscn check FILE...
-  tlbscn explore FILE [--kernel V|all] [--shortest] [--json] [--max-stall K] [--max-states N] [--max-time SECONDS] [--max-memory MB] [--html OUT]
+  tlbscn explore FILE [--kernel V|all] [--shortest] [--json] [--max-stall K] [--max-states N] [--max-time SECONDS] [--max-memory MB] [--jobs N] [--html OUT]
   tlbscn compare FILE... [--json]   (every kernel variant side by side)
   tlbscn export --promela FILE [--kernel V]   (a Promela model for Spin, on stdout)
   tlbscn lsp --stdio
@@ -66,6 +67,8 @@ interface Options {
   maxTime?: number;
   /** explore --max-memory, in bytes. */
   maxMemory?: number;
+  /** explore --jobs: threads for the search (parallel.ts). */
+  jobs?: number;
   json: boolean;
   trace: boolean;
   /** explore --kernel all: every variant, as a matrix. */
@@ -108,6 +111,10 @@ function parseArgs(args: string[], allowed: string[]): Options {
       const v = args[++i];
       if (v === undefined || !/^\d{1,7}(\.\d+)?$/.test(v) || Number(v) <= 0) throw new UsageError('--max-memory needs a positive number of megabytes (MiB)');
       o.maxMemory = Number(v) * 2 ** 20;
+    } else if (a === '--jobs' && allowed.includes(a)) {
+      const v = args[++i];
+      if (v === undefined || !/^[1-9]\d{0,2}$/.test(v)) throw new UsageError('--jobs needs a number of threads (1 to 999)');
+      o.jobs = Number(v);
     } else if (a === '--html' && allowed.includes(a)) {
       const v = args[++i];
       if (v === undefined || v === '') throw new UsageError('--html needs the path of the page to write');
@@ -265,7 +272,7 @@ function check(args: string[]): number {
 }
 
 function exploreCommand(args: string[]): number | undefined {
-  const o = parseArgs(args, ['--kernel', '--kernel all', '--shortest', '--json', '--max-states', '--max-stall', '--max-time', '--max-memory', '--html']);
+  const o = parseArgs(args, ['--kernel', '--kernel all', '--shortest', '--json', '--max-states', '--max-stall', '--max-time', '--max-memory', '--jobs', '--html']);
   const file = single(o, 'explore');
   const checked = load(file, !o.json);
   if (!checked) return 2;
@@ -293,7 +300,8 @@ function exploreCommand(args: string[]): number | undefined {
       lastReport = Date.now();
     }
   };
-  const result = explore(checked.scenario, o.kernel, { limit: o.maxStates, maxStall: o.maxStall, maxTime: o.maxTime, maxMemory: o.maxMemory, shortest: o.shortest, onProgress: progress });
+  const parallel = o.jobs !== undefined && o.jobs > 1 ? searchThreads(checked.text, o.kernel, o.jobs) : undefined;
+  const result = explore(checked.scenario, o.kernel, { limit: o.maxStates, maxStall: o.maxStall, maxTime: o.maxTime, maxMemory: o.maxMemory, shortest: o.shortest, onProgress: progress, parallel });
   if (progressShown) process.stderr.write('\n');
   const topology = checked.scenario.topology;
   if (o.html !== undefined) {

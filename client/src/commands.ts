@@ -17,7 +17,7 @@ import {
 } from '../../core/src/index';
 import { type ExploreBounds, boundReached } from './bounds';
 import { DEBUG_TYPE, TOGGLE_FORMATTING_REQUEST, scenarioLaunchConfig } from './debugConfig';
-import { configuredExploreBounds, displayPath, effectiveKernel, loadScenario, refuseErrors, targetUri, unreadable, type LoadedScenario } from './scenarios';
+import { configuredExploreBounds, configuredExploreThreads, displayPath, effectiveKernel, loadScenario, refuseErrors, targetUri, unreadable, type LoadedScenario } from './scenarios';
 import { selectKernel } from './statusBar';
 import type { ExploreRequest } from './exploreWorker';
 import { exploreInWorker, exploreResultOf } from './exploreRunner';
@@ -80,7 +80,7 @@ async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, 
     { location: vscode.ProgressLocation.Notification, title: `Exploring the interleavings of ${where} under ${kernel}`, cancellable: true },
     (progress, cancel) => {
       const limits = `at most ${bounds.maxStates.toLocaleString('en-US')} states, ${bounds.maxSeconds} s`;
-      const request: ExploreRequest = { text: s.text, kernel, maxStall, maxStates: bounds.maxStates, maxSeconds: bounds.maxSeconds };
+      const request: ExploreRequest = { text: s.text, kernel, maxStall, maxStates: bounds.maxStates, maxSeconds: bounds.maxSeconds, threads: configuredExploreThreads() };
       return exploreInWorker(request, (schedules, states) => progress.report({ message: `${schedules} schedules, ${states} states (${limits})` }), cancel);
     },
   );

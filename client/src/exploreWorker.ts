@@ -6,6 +6,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { type KernelName, type RuntimeError, type ExploreStats, type StoppedBy, analyze, explore } from '../../core/src/index';
+import { searchThreads } from './searchThreads';
 
 export interface ExploreRequest {
   text: string;
@@ -18,6 +19,8 @@ export interface ExploreRequest {
   /** `tlbscn explore --max-memory` (bytes) and `--shortest`, when the command line runs its rows here. */
   maxMemory?: number;
   shortest?: boolean;
+  /** Threads for the search (setting `tlbscn.explore.threads`): more than one runs it in parallel (searchThreads.ts). */
+  threads?: number;
 }
 
 export type ExploreMessage =
@@ -26,7 +29,7 @@ export type ExploreMessage =
   | { kind: 'failed'; message: string };
 
 const post = (m: ExploreMessage) => parentPort!.postMessage(m);
-const { text, kernel, maxStall, maxStates, maxSeconds, maxMemory, shortest } = workerData as ExploreRequest;
+const { text, kernel, maxStall, maxStates, maxSeconds, maxMemory, shortest, threads } = workerData as ExploreRequest;
 try {
   const result = explore(analyze(text).scenario, kernel, {
     maxStall,
@@ -35,6 +38,7 @@ try {
     maxMemory,
     shortest,
     onProgress: (schedules, states) => post({ kind: 'progress', schedules, states }),
+    parallel: threads !== undefined && threads > 1 ? searchThreads(text, kernel, threads) : undefined,
   });
   const { schedules, states, truncated, stoppedBy, error, stats } = result;
   const ce = result.counterexample;

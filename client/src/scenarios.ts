@@ -62,6 +62,12 @@ export function configuredExploreBounds(): ExploreBounds {
   return exploreBounds(vscode.workspace.isTrusted, { maxStates: config.get('explore.maxStates'), maxSeconds: config.get('explore.maxSeconds') });
 }
 
+/** `tlbscn.explore.threads`: threads for an exhaustive search (1 unless a whole number from 2 to 64 is set). */
+export function configuredExploreThreads(): number {
+  const n = vscode.workspace.getConfiguration('tlbscn').get<unknown>('explore.threads');
+  return typeof n === 'number' && Number.isInteger(n) && n >= 2 && n <= 64 ? n : 1;
+}
+
 export interface EffectiveKernel {
   kernel: KernelName;
   from: 'file' | 'setting';

@@ -18,6 +18,7 @@ export * from './machine/simulation';
 export * from './machine/cursor';
 export * from './explorer/explore';
 export * from './explorer/pinpoint';
+export { type ParallelRunner, type ParallelSearch, searchPart, threadsReturned } from './explorer/parallel';
 export * from './export/promela';
 export * from './report';
 export * from './picture/index';

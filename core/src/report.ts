@@ -260,5 +260,6 @@ export function describeSearch(result: ExploreResult): string {
   // only a stale verdict is followed by the searches that prove its least stall (not with --shortest)
   const proved = result.counterexample && result.shortest === undefined && s.ms > s.verdictMs;
   const proof = proved ? ` (verdict after ${(s.verdictMs / 1000).toFixed(2)} s, then the least stall)` : '';
-  return `search: ${n(result.states)} states stored in ${n(s.bytes / 1024)} KiB (${s.bytesPerState.toFixed(1)} B/state)${rate}; ${n(s.transitions)} transitions, depth ${s.depth}; ${(s.ms / 1000).toFixed(2)} s${proof}`;
+  const threads = s.threads ? ` on ${s.threads} threads` : '';
+  return `search${threads}: ${n(result.states)} states stored in ${n(s.bytes / 1024)} KiB (${s.bytesPerState.toFixed(1)} B/state)${rate}; ${n(s.transitions)} transitions, depth ${s.depth}; ${(s.ms / 1000).toFixed(2)} s${proof}`;
 }

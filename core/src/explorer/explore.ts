@@ -39,6 +39,7 @@ import { type Chooser, type LaneState, Simulation, type SimulationSnapshot, hasW
 import { type Change, revertChanges } from '../machine/state';
 import type { RunResult, RuntimeError } from '../machine/trace';
 import { Independence } from './independence';
+import { type ParallelOutcome, type ParallelRunner, parallelOutcome, parallelProgress, parallelSearch } from './parallel';
 import { type Pinpoint, pinpoint, replaySchedule } from './pinpoint';
 import { StateStore } from './stateStore';
 import { Symmetry } from './symmetry';
@@ -87,7 +88,14 @@ export interface ExploreStats {
   /** Bytes holding the first search's stored states (every table, as allocated), and per state. */
   bytes: number;
   bytesPerState: number;
+  /** Threads the first search ran on (parallel.ts), when more than one. */
+  threads?: number;
 }
+
+/** States the shared tables of a parallel search are first made for, at most. */
+const FIRST_CAPACITY = 1 << 22;
+/** Bytes a state of the shared tables' capacity takes, about (their slots, for a search that fills them). */
+const SHARED_BYTES = 64;
 
 /** How far a search has got; `explore` reports it every `PROGRESS_EVERY` schedules. */
 export type ExploreProgress = (schedules: number, states: number) => void;
@@ -122,6 +130,12 @@ export interface ExploreOptions {
    */
   shortest?: boolean;
   /**
+   * Threads for the first search (parallel.ts): a front end's runner. Only
+   * an unbounded search without --shortest or a prefix runs on them; the
+   * least stall is then proven by one thread, as always.
+   */
+  parallel?: ParallelRunner;
+  /**
    * Only schedules that start with these choices: the cpu taken at each of
    * the first decisions, as a Schedule gives them. The debugger's "does a
    * stale schedule exist from here?" passes the decisions made up to its
@@ -132,7 +146,7 @@ export interface ExploreOptions {
   prefix?: Schedule;
 }
 
-interface SearchResult {
+export interface SearchResult {
   found?: Schedule;
   schedules: number;
   states: number;
@@ -143,11 +157,13 @@ interface SearchResult {
   /** Schedules that ran to the end without a runtime error. */
   completed: number;
   firstError?: RuntimeError;
+  /** Another thread of a parallel search ended it. */
+  interrupted?: boolean;
 }
 
 export function explore(scenario: Scenario, override?: KernelName, options: ExploreOptions = {}): ExploreResult {
   const variant = variantFor(scenario, override);
-  const { limit = 1_000_000, maxTime, maxMemory = Infinity, maxStall, onProgress, reduce = true, sleepSets = true, symmetry = true, shortest = false, prefix = [] } = options;
+  const { limit = 1_000_000, maxTime, maxMemory = Infinity, maxStall, onProgress, reduce = true, sleepSets = true, symmetry = true, shortest = false, prefix = [], parallel } = options;
   const started = Date.now();
   const deadline = maxTime === undefined ? Infinity : started + maxTime;
   const stats: ExploreStats = { transitions: 0, depth: 0, ms: 0, verdictMs: 0, bytes: 0, bytesPerState: 0 };
@@ -158,7 +174,14 @@ export function explore(scenario: Scenario, override?: KernelName, options: Expl
     stats.depth = Math.max(stats.depth, r.depth);
     return r;
   };
-  const first = search(maxStall, onProgress, shortest);
+  // threads for the first search when it may use them (and they ran), else this thread
+  const threads = parallel && maxStall === undefined && !shortest && prefix.length === 0 ? parallelFirst(parallel, { limit, deadline, maxMemory, reduce, sleepSets, symmetry }, onProgress) : undefined;
+  if (threads) {
+    stats.transitions += threads.transitions;
+    stats.depth = threads.depth;
+    stats.threads = parallel!.workers;
+  }
+  const first = threads ?? search(maxStall, onProgress, shortest);
   stats.verdictMs = Date.now() - started;
   stats.bytes = first.bytes;
   stats.bytesPerState = first.states ? first.bytes / first.states : 0;
@@ -209,6 +232,39 @@ export function explore(scenario: Scenario, override?: KernelName, options: Expl
 }
 
 /**
+ * The first search on the runner's threads, or undefined when they could not
+ * run it, or a thread failed, or every schedule ended in a runtime error
+ * (this thread then searches again: it keeps the error to report).
+ */
+function parallelFirst(
+  runner: ParallelRunner,
+  o: { limit: number; deadline: number; maxMemory: number; reduce: boolean; sleepSets: boolean; symmetry: boolean },
+  onProgress?: ExploreProgress,
+): SearchResult | undefined {
+  if (runner.workers < 2) return undefined;
+  // shared tables cannot grow while threads use them: they are made for the bound on states (at most
+  // 4 M states, and what the memory bound holds at SHARED_BYTES a state), four times larger if one fills up
+  const most = Math.min(o.limit, Math.floor(o.maxMemory / SHARED_BYTES));
+  let out: ParallelOutcome;
+  for (let capacity = Math.min(most, FIRST_CAPACITY); ; capacity = Math.min(most, capacity * 4)) {
+    const search = parallelSearch(runner.workers, capacity, o);
+    const ran = runner.run(search, () => {
+      if (!onProgress) return;
+      const { schedules, states } = parallelProgress(search);
+      onProgress(schedules, states);
+    });
+    if (!ran) return undefined;
+    out = parallelOutcome(search);
+    if (!out.full || capacity >= most) break;
+  }
+  // tables as large as the memory bound allows, full: the bound stopped the search
+  if (out.full && most < o.limit) out = { ...out, full: false, stoppedBy: 'memory' };
+  if (out.failed || out.full || (!out.found && !out.stoppedBy && out.completed === 0)) return undefined;
+  const { found, stoppedBy, states, bytes, schedules, completed, transitions, depth } = out;
+  return { schedules, states, completed, transitions, depth, bytes, ...(found ? { found } : {}), ...(stoppedBy ? { stoppedBy } : {}) };
+}
+
+/**
  * A stale schedule as a counterexample: its recorded run and the race
  * pinpointed in it (one replay serves both). `atLeast`: what is proven of the
  * least stall when it is not proven to be this schedule's.
@@ -219,15 +275,41 @@ export function counterexampleOf(scenario: Scenario, schedule: Schedule, leastSt
   return { schedule, run: stale.run, leastStall, stallAtLeast: leastStall ? stale.run.stall.steps : atLeast, ...(race ? { race } : {}) };
 }
 
-function searchSchedules(
-  scenario: Scenario,
-  override: KernelName | undefined,
-  o: { limit: number; deadline: number; maxMemory: number; bound: number | undefined; reduce: boolean; sleepSets: boolean; symmetry: boolean; onProgress?: ExploreProgress; shortest: boolean; prefix: Schedule },
-): SearchResult {
+/** What one search is asked to do (`explore` makes one per stall bound; a parallel search one per part). */
+export interface SearchOptions {
+  limit: number;
+  deadline: number;
+  maxMemory: number;
+  bound: number | undefined;
+  reduce: boolean;
+  sleepSets: boolean;
+  symmetry: boolean;
+  onProgress?: ExploreProgress;
+  shortest: boolean;
+  prefix: Schedule;
+  /** The visited states, when the search shares them (a parallel search's part); else its own. */
+  store?: StateStore;
+  /** A parallel search's part: when to stop, and where to give work away. */
+  share?: SearchShare;
+}
+
+/** A thread's part of a parallel search (parallel.ts), as its search loop sees it. */
+export interface SearchShare {
+  /** Another thread ended the search (a stale schedule, a bound). */
+  stopped(): boolean;
+  /** Some thread waits for work that nobody has given yet. */
+  hungry(): boolean;
+  /** Gives away the schedules that start with `prefix`: false when there is no room for it. */
+  give(prefix: Schedule): boolean;
+  /** This part's schedules so far, for progress. */
+  progress(schedules: number): void;
+}
+
+export function searchSchedules(scenario: Scenario, override: KernelName | undefined, o: SearchOptions): SearchResult {
   const variant = variantFor(scenario, override);
   const program = scenario.program;
   // only the visited set's keys are symmetric: the search walks real states, so a schedule found replays
-  const seen = new StateStore(o.bound !== undefined, o.shortest, o.symmetry ? Symmetry.detect(scenario, variant) : undefined);
+  const seen = o.store ?? new StateStore(o.bound !== undefined, o.shortest, o.symmetry ? Symmetry.detect(scenario, variant) : undefined);
   /** --shortest: the fewest micro-steps to a stale access found so far, and the schedule. */
   let best = Infinity;
   let bestPath: Schedule | undefined;
@@ -304,7 +386,7 @@ function searchSchedules(
   };
 
   /** Handles where a run got to: a leaf, or a new branching point pushed on the stack. */
-  const reached = (at: Position, result: Leaf | { ready: LaneState[] }): 'stale' | 'late' | 'limit' | 'memory' | undefined => {
+  const reached = (at: Position, result: Leaf | { ready: LaneState[] }): Verdict | undefined => {
     r.depth = Math.max(r.depth, sim.microSteps);
     if (typeof result === 'string') {
       r.schedules++;
@@ -323,6 +405,7 @@ function searchSchedules(
     let take = ALL_LANES;
     if (sleeps) take = seen.visit(at.item, sim.state, at.lanes!, sim.lastOutcome ?? '', sleep);
     else if (!seen.add(at.item, sim.state, at.lanes!, sim.lastOutcome ?? '', sim.microSteps)) take = 0;
+    if (seen.full) return 'memory';
     if (take === 0) {
       r.schedules++; // explored from an earlier visit
       return undefined;
@@ -337,7 +420,9 @@ function searchSchedules(
         if (take & laneBit(l)) choices |= 1 << i;
       });
     }
-    stack.push({ item: at.item, snapshot: sim.snapshot(at.lanes!), mark: journal.length, pathLength: path.length, options: result.ready.length, next: 0, choices, sleep, done: 0 });
+    // sharing, the ready lanes' indexes: an option given away names its lane
+    const ready = o.share ? result.ready.map((l) => l.index) : undefined;
+    stack.push({ item: at.item, snapshot: sim.snapshot(at.lanes!), mark: journal.length, pathLength: path.length, options: result.ready.length, next: 0, choices, sleep, done: 0, ready });
     return undefined;
   };
 
@@ -368,6 +453,26 @@ function searchSchedules(
     const step = moved.pending[moved.pending.length - 1];
     for (const l of lanes) if (asleep & laneBit(l) && !independence.commute(step, l.pending[l.pending.length - 1])) asleep &= ~laneBit(l);
     return asleep;
+  };
+
+  /**
+   * Gives another thread the next untried option nearest the root (the
+   * largest part, as far as one can tell): the schedule up to its branching
+   * point and the option's lane. This thread treats it as tried: a sibling may put it to
+   * sleep, since the other thread explores what it leads to.
+   */
+  const giveAway = (share: SearchShare): void => {
+    for (const b of stack) {
+      if (b.options > 31) continue;
+      const left = (b.choices === ALL_LANES ? (1 << b.options) - 1 : b.choices) & ~((1 << b.next) - 1);
+      if (left === 0) continue;
+      const option = 31 - Math.clz32(left & -left);
+      const lane = b.snapshot.lanes[b.ready![option]];
+      if (!share.give([...path.slice(0, b.pathLength), lane.cpu])) return;
+      b.choices = left & ~(1 << option);
+      b.done |= laneBit(lane);
+      return;
+    }
   };
 
   const root: Position = { item: 0, lanes: undefined };
@@ -410,6 +515,11 @@ function searchSchedules(
     if (++visits % CLOCK_EVERY === 0) {
       if (visits % PROGRESS_EVERY === 0) o.onProgress?.(r.schedules, seen.size);
       if (Date.now() >= o.deadline) verdict = 'late';
+      if (o.share) {
+        o.share.progress(r.schedules);
+        if (o.share.stopped()) verdict = 'stopped';
+        else if (o.share.hungry()) giveAway(o.share);
+      }
     }
   }
   r.states = seen.size;
@@ -417,7 +527,7 @@ function searchSchedules(
   // --shortest keeps the best found so far, even when a bound stopped it
   const found = bestPath ?? (verdict === 'stale' ? path.slice() : undefined);
   const stoppedBy = verdict === 'limit' ? 'states' : verdict === 'late' ? 'time' : verdict === 'memory' ? 'memory' : undefined;
-  return { ...r, ...(found ? { found } : {}), ...(stoppedBy ? { stoppedBy } : {}) };
+  return { ...r, ...(found ? { found } : {}), ...(stoppedBy ? { stoppedBy } : {}), ...(verdict === 'stopped' ? { interrupted: true } : {}) };
 }
 
 /** Where a run is in the program: an item, and the lanes when that item is a block under way. */
@@ -428,6 +538,9 @@ interface Position {
 
 /** How a schedule ended: a stale access, the end, a runtime error, a stall past the bound, or the time bound. */
 type Leaf = 'stale' | 'end' | 'error' | 'pruned' | 'late';
+
+/** Why a search loop ended before its stack emptied ('stopped': another thread of a parallel search ended it). */
+type Verdict = 'stale' | 'late' | 'limit' | 'memory' | 'stopped';
 
 /** A branching point of the search: what to restore, and which lane to try next. */
 interface Branch {
@@ -443,6 +556,8 @@ interface Branch {
   /** Sleep sets: the lanes asleep when the search got here, and those tried from here so far (lane index masks). */
   sleep: number;
   done: number;
+  /** Sharing work (a parallel search): the ready lanes' indexes, in option order. */
+  ready: number[] | undefined;
 }
 
 /** Every lane (or ready position): a mask with all bits set. */

@@ -31,11 +31,13 @@
 // bits, the lanes in renamed cpu order, their ops' cpus and vcpus), and its
 // stalls compared in that lane order.
 
+import type { SimpleEvent } from '../language/ast';
 import type { Op } from '../machine/kernel';
 import type { LaneState } from '../machine/simulation';
 import type { Change, MachineState } from '../machine/state';
 import { type Renaming, type Symmetry, opShape } from './symmetry';
-import { VectorTable, grow } from './vectorTable';
+import { type SharedTableBuffers, SharedVectorTable } from './sharedTable';
+import { type Table, VectorTable, grow } from './vectorTable';
 
 const OUTCOMES = ['', 'hit', 'miss', 'fault', 'stale'];
 
@@ -50,24 +52,72 @@ class Words {
   }
 }
 
+/** The tables a store numbers its components in, by name. */
+const TABLES = ['tlbs', 'cpu', 'cpus', 'guests', 'tasks', 'lane', 'renamedOps', 'machines', 'states', 'names'] as const;
+type TableName = (typeof TABLES)[number];
+
+/**
+ * The tables of the threads of a parallel search (parallel.ts): every
+ * component table and the names (as their UTF-16 codes) shared, so that a
+ * number means the same in every thread, and each state's sleep set.
+ */
+export interface SharedStoreBuffers {
+  tables: Record<TableName, SharedTableBuffers>;
+  /** Per state, its sleep set (all ones until a visit narrows it: updated with an atomic and). */
+  sleeping: SharedArrayBuffer;
+}
+
+/**
+ * Shared tables for at most `states` states. The components are far fewer
+ * than the states (5-lane lost-update race: 48,766 states, 4,347 machines,
+ * 1,289 cpu sets, 91 lanes), so their tables are smaller; a table that fills
+ * up stops the search (`full`), and the parallel search starts again with
+ * larger ones.
+ */
+export function sharedStoreBuffers(states: number): SharedStoreBuffers {
+  const part = (n: number) => Math.max(4096, Math.ceil(states / n));
+  // [vectors, arena words]: a vector is a few words (a machine 5, a state 2 and a lane each), a lane or a cpu set a few dozen
+  const size: Record<TableName, [number, number]> = {
+    tlbs: [part(16), part(16) * 32],
+    cpu: [part(16), part(16) * 8],
+    cpus: [part(4), part(4) * 32],
+    guests: [part(4), part(4) * 64],
+    tasks: [part(16), part(16) * 32],
+    lane: [part(4), part(4) * 64],
+    renamedOps: [part(16), part(16) * 8],
+    machines: [part(2), part(2) * 6],
+    states: [states, states * 16],
+    names: [part(16), part(16) * 32],
+  };
+  const tables = {} as Record<TableName, SharedTableBuffers>;
+  for (const name of TABLES) tables[name] = SharedVectorTable.create(...size[name]).buffers;
+  const sleeping = new SharedArrayBuffer(states * 4);
+  new Int32Array(sleeping).fill(-1);
+  return { tables, sleeping };
+}
+
 export class StateStore {
-  /** Names (vcpus, tasks, TLB entry tags, op texts) → small numbers, from 1. */
+  /** Names (vcpus, tasks, TLB entry tags, op texts, statements) → small numbers, from 1. */
   private readonly names = new Map<string, number>();
   /** Op and event objects → their numbers, found once per object. */
   private readonly objects = new WeakMap<object, number>();
-  /** The next number, shared by names and events so that the two never collide. */
-  private next = 1;
-  private readonly tlbs = new VectorTable();
-  private readonly cpu = new VectorTable();
-  private readonly cpus = new VectorTable();
-  private readonly guests = new VectorTable();
-  private readonly tasks = new VectorTable();
-  private readonly lane = new VectorTable();
+  private readonly tables: Record<TableName, Table>;
+  private readonly tlbs: Table;
+  private readonly cpu: Table;
+  private readonly cpus: Table;
+  private readonly guests: Table;
+  private readonly tasks: Table;
+  private readonly lane: Table;
   /** Renamed ops (symmetry), each numbered as its tuple: a lane names an op by one word, as without symmetry. */
-  private readonly renamedOps = new VectorTable();
+  private readonly renamedOps: Table;
   private readonly opWords = new Uint32Array(8);
-  private readonly machines = new VectorTable();
-  private readonly states = new VectorTable();
+  private readonly machines: Table;
+  private readonly states: Table;
+  /** Shared: the names table; a name's UTF-16 codes are put in `nameWords`. */
+  private readonly sharedNames: Table | undefined;
+  private nameWords = new Uint32Array(64);
+  /** A shared table had no room for a new vector: the search stops, truncated. */
+  full = false;
   private readonly words = new Words();
   private readonly entries: number[] = [];
   /** A second buffer, for the numbers of a vector's parts while the parts are built in `words`. */
@@ -76,12 +126,14 @@ export class StateStore {
   private cpuTuples = new Int32Array(0);
   /** Sleep sets (`visit`): per state, the lanes asleep at every visit so far. */
   private sleeping: Uint8Array | Uint16Array | Uint32Array | undefined;
+  /** The same, shared by the threads of a parallel search. */
+  private readonly sharedSleeping: Int32Array | undefined;
   /** Dominance (bounded or --shortest searches): per state, the head of its list of vectors in `visits`. */
   private heads = new Int32Array(64);
   /** Nodes [next + 1, depth, stall of each lane…], end to end. */
   private visits = new Words();
-  /** Visits stored: states, and under dominance each state again when reached with smaller stalls. */
-  size = 0;
+  /** Under dominance: each state, and each state again when reached with smaller stalls. */
+  private visitsStored = 0;
   /** The search's change journal, when it keeps one (`watch`): what changed since the last state numbered. */
   private journal: readonly Change[] | undefined;
   /** The journal's length when the last state was numbered (or less, after a revert below it). */
@@ -100,7 +152,20 @@ export class StateStore {
     private readonly depthToo: boolean,
     /** Interchangeable threads: states that differ by swapping them share a key. */
     private readonly symmetry?: Symmetry,
-  ) {}
+    /** The tables of a parallel search (no dominance then): this thread's part of it. */
+    shared?: SharedStoreBuffers,
+  ) {
+    const table = (name: TableName): Table => (shared ? new SharedVectorTable(shared.tables[name]) : new VectorTable());
+    this.tables = Object.fromEntries(TABLES.map((name) => [name, table(name)])) as Record<TableName, Table>;
+    ({ tlbs: this.tlbs, cpu: this.cpu, cpus: this.cpus, guests: this.guests, tasks: this.tasks, lane: this.lane, renamedOps: this.renamedOps, machines: this.machines, states: this.states } = this.tables);
+    this.sharedNames = shared && this.tables.names;
+    this.sharedSleeping = shared && new Int32Array(shared.sleeping);
+  }
+
+  /** Visits stored: the states, and under dominance each state again when reached with smaller stalls. */
+  get size(): number {
+    return this.bounded || this.depthToo ? this.visitsStored : this.states.size;
+  }
 
   /**
    * The search keeps the machine's changes in `journal` and calls `reverting`
@@ -110,7 +175,9 @@ export class StateStore {
   watch(journal: readonly Change[]): void {
     this.journal = journal;
     this.numberedAt = journal.length;
+    // a new run (a parallel search's next part): nothing numbered before says anything of its state
     this.dirty = ALL;
+    this.cpuTuples.fill(UNKNOWN);
   }
 
   /** The journal is about to be reverted back to `mark`: what those changes touched is dirty. */
@@ -131,26 +198,29 @@ export class StateStore {
   visit(item: number, state: MachineState, lanes: readonly LaneState[], lastOutcome: string, sleep: number): number {
     const ren = this.symmetry?.appliesTo(item) ? this.symmetry.canonical(item, state, lanes) : undefined;
     const id = this.stateId(item, state, lanes, lastOutcome, ren);
+    if (this.full) return 0;
     const all = lanes.length >= 31 ? ~0 : (1 << lanes.length) - 1;
     // renamed, the stored mask is in the canonical lane order: bit i is the lane at laneOrder[i]
     const stored = ren ? permuteMask(sleep, ren.laneOrder, true) : sleep;
-    // a lane a bit, and a block has at most a lane a cpu: a byte a state on a machine of 8 threads
-    const cpus = state.cpus.length;
-    this.sleeping ??= cpus <= 8 ? new Uint8Array(64) : cpus <= 16 ? new Uint16Array(64) : new Uint32Array(64);
-    if (this.states.added) {
+    // the lanes asleep at every earlier visit (all of them before the first), narrowed by this one's
+    let before: number;
+    if (this.sharedSleeping) {
+      // another thread may visit the same state at the same time: an atomic and, all ones to start with
+      before = Atomics.and(this.sharedSleeping, id, stored);
+    } else {
+      // a lane a bit, and a block has at most a lane a cpu: a byte a state on a machine of 8 threads
+      const cpus = state.cpus.length;
+      this.sleeping ??= cpus <= 8 ? new Uint8Array(64) : cpus <= 16 ? new Uint16Array(64) : new Uint32Array(64);
       if (id >= this.sleeping.length) {
         const larger = new (this.sleeping.constructor as Uint32ArrayConstructor)(Math.ceil(this.sleeping.length * 1.5));
         larger.set(this.sleeping);
         this.sleeping = larger;
       }
-      this.sleeping[id] = stored;
-      this.size++;
-      return all & ~sleep;
+      before = this.states.added ? ~0 : this.sleeping[id];
+      this.sleeping[id] = before & stored;
     }
-    const before = this.sleeping[id];
-    const woken = before & ~stored;
-    this.sleeping[id] = before & stored;
-    return ren ? permuteMask(woken, ren.laneOrder, false) : woken;
+    const take = all & before & ~stored;
+    return ren ? permuteMask(take, ren.laneOrder, false) : take;
   }
 
   /** The components the changes `journal[from..to)` touched; the cpus they touched lose their plain tuple's number. */
@@ -190,14 +260,15 @@ export class StateStore {
     v.push(d);
     if (stalls) for (let i = 0; i < lanes.length; i++) v.push(lanes[ren ? ren.laneOrder[i] : i].stall);
     this.heads[id] = node;
-    this.size++;
+    this.visitsStored++;
     return true;
   }
 
   /** Bytes held by the stored states: every table and arena, as allocated. */
   get bytes(): number {
-    let b = this.heads.byteLength + this.visits.data.byteLength + this.words.data.byteLength + (this.sleeping?.byteLength ?? 0);
-    for (const t of [this.tlbs, this.cpu, this.cpus, this.guests, this.tasks, this.lane, this.renamedOps, this.machines, this.states]) b += t.bytes;
+    let b = this.heads.byteLength + this.visits.data.byteLength + this.words.data.byteLength;
+    b += this.sharedSleeping ? this.states.size * 4 : (this.sleeping?.byteLength ?? 0);
+    for (const name of TABLES) b += this.tables[name].bytes;
     return b;
   }
 
@@ -225,7 +296,7 @@ export class StateStore {
     w.push(last.cpus);
     w.push(last.guests);
     w.push(last.tasks);
-    const machine = this.machines.add(w.data, w.length);
+    const machine = this.put(this.machines, w.data, w.length);
     // each lane; then the state: where in the program, the machine, the lanes
     const laneIds = this.ids;
     laneIds.length = 0;
@@ -238,7 +309,7 @@ export class StateStore {
       }
       w.length = 0;
       this.laneWords(l, ren);
-      const id = this.lane.add(w.data, w.length);
+      const id = this.put(this.lane, w.data, w.length);
       if (!ren) l.key = id;
       laneIds.push(id);
     }
@@ -246,7 +317,7 @@ export class StateStore {
     w.push(item * 8 + OUTCOMES.indexOf(lastOutcome));
     w.push(machine);
     for (let i = 0; i < laneIds.length; i++) w.push(laneIds.data[i]);
-    return this.states.add(w.data, w.length);
+    return this.put(this.states, w.data, w.length);
   }
 
   /** The TLBs' number. */
@@ -266,7 +337,7 @@ export class StateStore {
         w.push(x % FRAMES);
       }
     }
-    return this.tlbs.add(w.data, w.length);
+    return this.put(this.tlbs, w.data, w.length);
   }
 
   /** The cpus' number. */
@@ -300,12 +371,12 @@ export class StateStore {
       w.push(c.pidr);
       w.push((ren ? ren.cpu(c.ipiWait) : c.ipiWait) + 1);
       w.push(c.ipisPending);
-      const id = this.cpu.add(w.data, w.length);
+      const id = this.put(this.cpu, w.data, w.length);
       if (!ren) tuples[n] = id;
       cpuIds.push(n);
       cpuIds.push(id);
     }
-    return this.cpus.add(cpuIds.data, cpuIds.length);
+    return this.put(this.cpus, cpuIds.data, cpuIds.length);
   }
 
   /** The guests' number: their bits and vcpus. */
@@ -324,7 +395,7 @@ export class StateStore {
         w.push(v.task === undefined ? 0 : this.name(v.task));
       }
     }
-    return this.guests.add(w.data, w.length);
+    return this.put(this.guests, w.data, w.length);
   }
 
   /** The tasks' number: their vcpus and page tables. */
@@ -337,7 +408,7 @@ export class StateStore {
       for (const v of t.vcpuHistory) w.push(v);
       for (const p of t.pages.values()) w.push(p.frame ?? 0);
     }
-    return this.tasks.add(w.data, w.length);
+    return this.put(this.tasks, w.data, w.length);
   }
 
   /**
@@ -368,24 +439,41 @@ export class StateStore {
     const t = this.opWords;
     const s = opShape(o);
     let n = 0;
-    t[n++] = s.template;
+    t[n++] = this.name(s.template);
     // at most four cpus (CPU_FIELDS), a vcpu and a statement
     for (const c of s.cpus) t[n++] = ren.cpu(c) + 1;
     if (s.vcpu !== undefined) t[n++] = this.name(ren.vcpu(s.vcpu));
     if (s.event !== undefined) t[n++] = this.object(ren.event(s.event));
-    return this.renamedOps.add(t, n);
+    return this.put(this.renamedOps, t, n);
   }
 
   private name(text: string): number {
     let id = this.names.get(text);
-    if (id === undefined) this.names.set(text, (id = this.next++));
+    if (id !== undefined) return id;
+    if (this.sharedNames) {
+      // shared: numbered by its UTF-16 codes in the shared table, so that it means the same in every thread
+      if (this.nameWords.length < text.length) this.nameWords = new Uint32Array(text.length * 2);
+      for (let i = 0; i < text.length; i++) this.nameWords[i] = text.charCodeAt(i);
+      id = this.put(this.sharedNames, this.nameWords, text.length) + 1;
+    } else id = this.names.size + 1;
+    this.names.set(text, id);
     return id;
   }
 
-  /** An event: its statement, whatever its text. */
+  /** An event: its statement (where it is written), whatever its text. */
   private object(o: object): number {
     let id = this.objects.get(o);
-    if (id === undefined) this.objects.set(o, (id = this.next++));
+    if (id === undefined) {
+      const e = o as SimpleEvent;
+      this.objects.set(o, (id = this.name(`#${e.line}:${e.range.start.character}`)));
+    }
+    return id;
+  }
+
+  /** Adds to a table; a shared one may be full, and then the search stops. */
+  private put(table: Table, words: Uint32Array, length: number): number {
+    const id = table.add(words, length);
+    if (id < 0) this.full = true;
     return id;
   }
 

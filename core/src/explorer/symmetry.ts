@@ -64,18 +64,16 @@ const CPU_FIELDS = ['cpu', 'target', 'prevCpu', 'bit'] as const;
 export interface OpShape {
   /**
    * Every field but the renamed ones, the line and the stack, with the names
-   * of the renamed fields present, numbered (one numbering per process): an
-   * op's encoding is this number, then its cpus, vcpu and event, as many as
-   * the template says.
+   * of the renamed fields present, as a text: an op's encoding is this
+   * text's number, then its cpus, vcpu and event, as many as the template says.
    */
-  template: number;
+  template: string;
   cpus: number[];
   vcpu: string | undefined;
   event: object | undefined;
 }
 
 const shapes = new WeakMap<Op, OpShape>();
-const templates = new Map<string, number>();
 
 /** An op's shape, made once per op object (the search shares ops between the lanes it snapshots). */
 export function opShape(op: Op): OpShape {
@@ -96,9 +94,7 @@ export function opShape(op: Op): OpShape {
   }
   if ('vcpu' in op) text += 'vcpu,';
   if ('event' in op) text += 'event,';
-  let template = templates.get(text);
-  if (template === undefined) templates.set(text, (template = templates.size + 1));
-  s = { template, cpus, vcpu: 'vcpu' in op ? op.vcpu : undefined, event: 'event' in op ? op.event : undefined };
+  s = { template: text, cpus, vcpu: 'vcpu' in op ? op.vcpu : undefined, event: 'event' in op ? op.event : undefined };
   shapes.set(op, s);
   return s;
 }
@@ -299,7 +295,7 @@ export class Symmetry {
 
   private relOp(o: Op, own: number, classOf: Int32Array, sig: number[]): void {
     const s = opShape(o);
-    sig.push(s.template);
+    sig.push(this.name(s.template));
     for (const x of s.cpus) sig.push(relCpu(x, own, classOf));
     if (s.vcpu !== undefined) sig.push(this.relVcpu(s.vcpu, own, classOf));
   }
@@ -313,9 +309,14 @@ export class Symmetry {
     return 2 + MAX_VCPUS + this.name(name);
   }
 
+  /**
+   * A name as a number, the same in every thread of a parallel search (a
+   * hash: two names that collide only make two renamings tie, and whichever
+   * is picked encodes a state equivalent to this one).
+   */
   private name(text: string): number {
     let id = this.names.get(text);
-    if (id === undefined) this.names.set(text, (id = this.names.size + 1));
+    if (id === undefined) this.names.set(text, (id = stableNumber(text)));
     return id;
   }
 }
@@ -460,4 +461,11 @@ function ipiOrderMatters(scenario: Scenario, variant: KernelVariant, item: numbe
   });
   const inGroup = new Set(runs.filter((r) => representative(t, r.cpu, group) === home).map((r) => r.vcpu));
   return runs.some((r) => r.at >= item && inGroup.has(r.vcpu) && representative(t, r.cpu, group) !== home);
+}
+
+/** FNV-1a of a text's UTF-16 codes, as a non-negative number. */
+function stableNumber(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 1;
 }

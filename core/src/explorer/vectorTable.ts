@@ -4,7 +4,19 @@
 // words a state, no object or string a state, so that its memory is counted
 // exactly and a bound on it can stop a search before the heap runs out.
 
-export class VectorTable {
+/** A set of vectors numbered in the order first added: one thread's (VectorTable) or shared by several (sharedTable.ts). */
+export interface Table {
+  /** The number of `words[0..length)`, stored now if it is new (then `added`); sharedTable's FULL (-1) when there is no room. */
+  add(words: Uint32Array, length: number): number;
+  /** Whether the last `add` stored a new vector. */
+  readonly added: boolean;
+  /** Vectors stored. */
+  readonly size: number;
+  /** Bytes the table holds. */
+  readonly bytes: number;
+}
+
+export class VectorTable implements Table {
   /** The vectors, end to end; vector i is words offsets[i] to offsets[i + 1]. */
   private arena = new Uint32Array(1 << 8);
   private offsets = new Uint32Array(1 << 6);
@@ -77,7 +89,7 @@ export function grow(a: Uint32Array<ArrayBuffer>, atLeast: number): Uint32Array<
 }
 
 /** murmur3's 32-bit mixing, word by word. */
-function hash(words: Uint32Array, length: number): number {
+export function hash(words: Uint32Array, length: number): number {
   let h = length;
   for (let i = 0; i < length; i++) {
     let k = Math.imul(words[i], 0xcc9e2d51);
