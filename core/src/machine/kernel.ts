@@ -110,6 +110,7 @@ export class Kernel {
    */
   private readonly sweeping: (EntryTestRecord | undefined)[] = [];
   private readonly sweepingCpus: number[] = [];
+  private sweepingCount = 0;
 
   /**
    * The explorer's stateful search: an outcomes-only run that keeps every
@@ -127,17 +128,19 @@ export class Kernel {
    * its test; records are shared, not copied, since no step keeps them there).
    */
   saveSweeps(): SavedSweeps {
-    const saved: SavedSweeps = [];
-    for (const cpu of this.sweepingCpus) {
+    const saved: SavedSweeps = new Array(this.sweepingCount);
+    for (let i = 0; i < this.sweepingCount; i++) {
+      const cpu = this.sweepingCpus[i];
       const test = this.sweeping[cpu]!;
-      saved.push({ cpu, test, sweptSets: test.sweptSets });
+      saved[i] = { cpu, test, sweptSets: test.sweptSets };
     }
     return saved;
   }
 
   restoreSweeps(saved: SavedSweeps): void {
-    for (const cpu of this.sweepingCpus) this.sweeping[cpu] = undefined;
-    this.sweepingCpus.length = 0;
+    for (let i = 0; i < this.sweepingCount; i++) this.sweeping[this.sweepingCpus[i]] = undefined;
+    // a count, not `length = 0`: V8 frees an emptied array's storage, and this runs at every branch
+    this.sweepingCount = 0;
     for (const { cpu, test, sweptSets } of saved) {
       test.sweptSets = sweptSets;
       this.startSweep(cpu, test);
@@ -145,7 +148,7 @@ export class Kernel {
   }
 
   private startSweep(cpu: number, test: EntryTestRecord): void {
-    if (!this.sweeping[cpu]) this.sweepingCpus.push(cpu);
+    if (!this.sweeping[cpu]) this.sweepingCpus[this.sweepingCount++] = cpu;
     this.sweeping[cpu] = test;
   }
 

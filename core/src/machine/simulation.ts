@@ -278,7 +278,19 @@ export class Simulation {
 
   /** The lanes of a block that can move now. */
   readyLanes(lanes: readonly LaneState[]): LaneState[] {
-    return lanes.filter((l) => hasWork(l) && this.enabled(l, lanes));
+    if (lanes.length > 31) return lanes.filter((l) => hasWork(l) && this.enabled(l, lanes));
+    // the explorer asks at every step: an array of the exact size (a filter's is several times larger)
+    let ready = 0;
+    let n = 0;
+    for (let i = 0; i < lanes.length; i++) {
+      if (hasWork(lanes[i]) && this.enabled(lanes[i], lanes)) {
+        ready |= 1 << i;
+        n++;
+      }
+    }
+    const out: LaneState[] = new Array(n);
+    for (let i = 0, k = 0; k < n; i++) if (ready & (1 << i)) out[k++] = lanes[i];
+    return out;
   }
 
   /** No lane of `block` can move, but some have work: a runtime error naming what each waits for. */
@@ -326,7 +338,8 @@ export class Simulation {
   restore(s: SimulationSnapshot, last = false): LaneState[] {
     this.stepCount = s.stepCount;
     this.eventCount = s.eventCount;
-    this.outcomes = copyOutcomes(s.outcomes);
+    // the last option may have the snapshot's own counts: nothing restores them again
+    this.outcomes = last ? s.outcomes : copyOutcomes(s.outcomes);
     this.lastAccess = s.lastAccess;
     this.stall = s.stall;
     this.stallAtStale = s.stallAtStale;
