@@ -126,11 +126,12 @@ test('the walkthrough: each step\'s page is packaged, and each command it links 
   }
 });
 
-test('settings: the eight the language server and client read, with their defaults', async () => {
+test('settings: the nine the language server and client read, with their defaults', async () => {
   const props = contributes.configuration.properties;
   assert.deepEqual(Object.keys(props).sort(), [
     'tlbscn.coreMap.openOnDebug',
     'tlbscn.diagnostics.run',
+    'tlbscn.explore.maxMemory',
     'tlbscn.explore.maxSeconds',
     'tlbscn.explore.maxStall',
     'tlbscn.explore.maxStates',
@@ -138,7 +139,7 @@ test('settings: the eight the language server and client read, with their defaul
     'tlbscn.kernel',
     'tlbscn.trace.server',
   ]);
-  for (const read of ['explore.maxStall', 'explore.maxStates', 'explore.maxSeconds', 'explore.threads']) assert.match(clientSources(), new RegExp(`'${read.replace('.', '\\.')}'`), `the client reads ${read}`);
+  for (const read of ['explore.maxStall', 'explore.maxStates', 'explore.maxSeconds', 'explore.maxMemory', 'explore.threads']) assert.match(clientSources(), new RegExp(`'${read.replace('.', '\\.')}'`), `the client reads ${read}`);
   // the core map opens with a debug session unless the setting says no: the client's fallback is the manifest's default
   assert.equal(props['tlbscn.coreMap.openOnDebug'].default, true);
   assert.match(clientSources(), /OPEN_ON_DEBUG = 'coreMap\.openOnDebug'/);
@@ -154,6 +155,7 @@ test('settings: the eight the language server and client read, with their defaul
   assert.equal(props['tlbscn.explore.threads'].default, 1);
   const { DEFAULT_EXPLORE } = await import(path.join(root, 'client', 'src', 'bounds.ts'));
   assert.equal(props['tlbscn.explore.maxStates'].default, DEFAULT_EXPLORE.maxStates);
+  assert.equal(props['tlbscn.explore.maxMemory'].default, DEFAULT_EXPLORE.maxMemory);
   assert.equal(props['tlbscn.explore.maxStates'].type, 'integer');
   assert.equal(props['tlbscn.explore.maxSeconds'].default, DEFAULT_EXPLORE.maxSeconds);
 });

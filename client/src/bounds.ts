@@ -7,17 +7,19 @@
 
 import type { StoppedBy } from '../../core/src/index';
 
-/** The explorer's bounds (core's `explore` options `limit` and `maxTime`), and where each comes from. */
+/** The explorer's bounds (core's `explore` options `limit`, `maxTime` and `maxMemory`), and where each comes from. */
 export interface ExploreBounds {
   maxStates: number;
   maxSeconds: number;
+  /** MiB of stored states (`tlbscn.explore.maxMemory`): past it the search stops, truncated, before the explorer thread's heap runs out. */
+  maxMemory: number;
   /** What set each bound, for the message of a search it cut short. */
   statesFrom: 'tlbscn.explore.maxStates' | 'Restricted Mode';
   secondsFrom: 'tlbscn.explore.maxSeconds' | 'Restricted Mode';
 }
 
 /** The settings' defaults (package.json): a minute, and the million states of a three-lane block with IPI re-entries. */
-export const DEFAULT_EXPLORE = { maxStates: 1_000_000, maxSeconds: 60 } as const;
+export const DEFAULT_EXPLORE = { maxStates: 1_000_000, maxSeconds: 60, maxMemory: 1024 } as const;
 
 /**
  * Restricted Mode's ceiling: still room for every sample's race (the lost
@@ -26,10 +28,11 @@ export const DEFAULT_EXPLORE = { maxStates: 1_000_000, maxSeconds: 60 } as const
  */
 export const RESTRICTED_EXPLORE = { maxStates: 100_000, maxSeconds: 30 } as const;
 
-/** `tlbscn.explore.maxStates` and `tlbscn.explore.maxSeconds` as read: anything but a positive number is the default. */
+/** `tlbscn.explore.maxStates`, `maxSeconds` and `maxMemory` as read: anything but a positive number is the default. */
 export interface ExploreSettings {
   maxStates?: unknown;
   maxSeconds?: unknown;
+  maxMemory?: unknown;
 }
 
 const positive = (v: unknown, integer: boolean): v is number =>
@@ -43,6 +46,7 @@ export function exploreBounds(trusted: boolean, settings: ExploreSettings): Expl
   return {
     maxStates: capStates ? RESTRICTED_EXPLORE.maxStates : maxStates,
     maxSeconds: capSeconds ? RESTRICTED_EXPLORE.maxSeconds : maxSeconds,
+    maxMemory: positive(settings.maxMemory, false) ? settings.maxMemory : DEFAULT_EXPLORE.maxMemory,
     statesFrom: capStates ? 'Restricted Mode' : 'tlbscn.explore.maxStates',
     secondsFrom: capSeconds ? 'Restricted Mode' : 'tlbscn.explore.maxSeconds',
   };
@@ -50,8 +54,7 @@ export function exploreBounds(trusted: boolean, settings: ExploreSettings): Expl
 
 /** Which bound stopped a truncated search, in the CLI's words ("its state bound (--max-states)"). */
 export function boundReached(stoppedBy: StoppedBy | undefined, bounds: ExploreBounds): string {
-  // the editor sets no memory bound; a search stopped by one says so all the same
-  if (stoppedBy === 'memory') return 'its memory bound';
+  if (stoppedBy === 'memory') return `its memory bound (tlbscn.explore.maxMemory: ${bounds.maxMemory.toLocaleString('en-US')} MiB)`;
   return stoppedBy === 'time'
     ? `its time bound (${bounds.secondsFrom}: ${bounds.maxSeconds} s)`
     : `its state bound (${bounds.statesFrom}: ${bounds.maxStates.toLocaleString('en-US')} states)`;

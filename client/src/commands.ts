@@ -80,7 +80,7 @@ async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, 
     { location: vscode.ProgressLocation.Notification, title: `Exploring the interleavings of ${where} under ${kernel}`, cancellable: true },
     (progress, cancel) => {
       const limits = `at most ${bounds.maxStates.toLocaleString('en-US')} states, ${bounds.maxSeconds} s`;
-      const request: ExploreRequest = { text: s.text, kernel, maxStall, maxStates: bounds.maxStates, maxSeconds: bounds.maxSeconds, threads: configuredExploreThreads() };
+      const request: ExploreRequest = { text: s.text, kernel, maxStall, maxStates: bounds.maxStates, maxSeconds: bounds.maxSeconds, maxMemory: bounds.maxMemory * 2 ** 20, threads: configuredExploreThreads() };
       return exploreInWorker(request, (schedules, states) => progress.report({ message: `${schedules} schedules, ${states} states (${limits})` }), cancel);
     },
   );

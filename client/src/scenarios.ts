@@ -59,7 +59,7 @@ export function defaultKernel(): KernelName {
 /** The explorer's bounds from `tlbscn.explore.maxStates` and `tlbscn.explore.maxSeconds`, lowered in Restricted Mode. */
 export function configuredExploreBounds(): ExploreBounds {
   const config = vscode.workspace.getConfiguration('tlbscn');
-  return exploreBounds(vscode.workspace.isTrusted, { maxStates: config.get('explore.maxStates'), maxSeconds: config.get('explore.maxSeconds') });
+  return exploreBounds(vscode.workspace.isTrusted, { maxStates: config.get('explore.maxStates'), maxSeconds: config.get('explore.maxSeconds'), maxMemory: config.get('explore.maxMemory') });
 }
 
 /** `tlbscn.explore.threads`: threads for an exhaustive search (1 unless a whole number from 2 to 64 is set). */

@@ -10,6 +10,7 @@ test('trusted: the settings, or their defaults when unset or not a positive numb
   assert.deepEqual(exploreBounds(true, {}), {
     maxStates: DEFAULT_EXPLORE.maxStates,
     maxSeconds: DEFAULT_EXPLORE.maxSeconds,
+    maxMemory: DEFAULT_EXPLORE.maxMemory,
     statesFrom: 'tlbscn.explore.maxStates',
     secondsFrom: 'tlbscn.explore.maxSeconds',
   });
@@ -24,10 +25,11 @@ test('trusted: the settings, or their defaults when unset or not a positive numb
 
 test('Restricted Mode: the settings, capped; a lower setting still wins', () => {
   const capped = exploreBounds(false, {});
-  assert.deepEqual(capped, { ...RESTRICTED_EXPLORE, statesFrom: 'Restricted Mode', secondsFrom: 'Restricted Mode' });
+  // the memory bound is the setting's in either mode: it only stops a search sooner
+  assert.deepEqual(capped, { ...RESTRICTED_EXPLORE, maxMemory: DEFAULT_EXPLORE.maxMemory, statesFrom: 'Restricted Mode', secondsFrom: 'Restricted Mode' });
   assert.deepEqual(exploreBounds(false, { maxStates: 1_000_000_000, maxSeconds: 3600 }), capped);
   const lower = exploreBounds(false, { maxStates: 500, maxSeconds: 5 });
-  assert.deepEqual(lower, { maxStates: 500, maxSeconds: 5, statesFrom: 'tlbscn.explore.maxStates', secondsFrom: 'tlbscn.explore.maxSeconds' });
+  assert.deepEqual(lower, { maxStates: 500, maxSeconds: 5, maxMemory: DEFAULT_EXPLORE.maxMemory, statesFrom: 'tlbscn.explore.maxStates', secondsFrom: 'tlbscn.explore.maxSeconds' });
 });
 
 test('a truncated search names the bound that stopped it, as the CLI names its flag', () => {
@@ -35,6 +37,8 @@ test('a truncated search names the bound that stopped it, as the CLI names its f
   assert.equal(boundReached('time', exploreBounds(true, { maxSeconds: 5 })), 'its time bound (tlbscn.explore.maxSeconds: 5 s)');
   assert.equal(boundReached('states', exploreBounds(false, {})), 'its state bound (Restricted Mode: 100,000 states)');
   assert.equal(boundReached('time', exploreBounds(false, {})), 'its time bound (Restricted Mode: 30 s)');
+  assert.equal(boundReached('memory', exploreBounds(true, { maxMemory: 256 })), 'its memory bound (tlbscn.explore.maxMemory: 256 MiB)');
+  assert.equal(exploreBounds(true, { maxMemory: -1 }).maxMemory, DEFAULT_EXPLORE.maxMemory);
 });
 
 test('the language server runs nothing as you type in Restricted Mode, whatever was set', () => {

@@ -344,6 +344,7 @@ export function searchSchedules(scenario: Scenario, override: KernelName | undef
         if (item.kind === 'concurrently') {
           at.lanes = sim.startBlock(item);
           sleep = 0;
+          independence.forget();
         } else {
           sim.runItem(item, roundRobin);
           at.item++;
@@ -379,6 +380,7 @@ export function searchSchedules(scenario: Scenario, override: KernelName | undef
       if (ready.length > 1) path.push(lane.cpu);
       if (beyondBound(ready, lane)) return 'pruned';
       if (sleep) sleep = awakeAfter(sleep, lanes, lane);
+      independence.stepping(lane.pending[lane.pending.length - 1]);
       sim.moveLane(ready, lanes, lane);
       // a long stretch without branching (a sweep of thousands of sets) still honours the time bound
       if (++forced % CLOCK_EVERY === 0 && Date.now() >= o.deadline) return 'late';
@@ -509,6 +511,7 @@ export function searchSchedules(scenario: Scenario, override: KernelName | undef
     // the lanes asleep here and those tried before this one stay asleep where their steps commute with this one's
     sleep = sleeps ? awakeAfter(b.sleep | b.done, lanes, lane) : 0;
     b.done |= laneBit(lane);
+    independence.forget();
     sim.moveLane(ready, lanes, lane);
     verdict = reached(at, advance(at));
     r.transitions += sim.microSteps - from;

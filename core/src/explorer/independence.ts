@@ -51,6 +51,11 @@ export class Independence {
   private readonly allVcpus: Mask;
   /** Scratch: each lane's future, reused from step to step. */
   private futures: Mask[] = [];
+  /** Whether `futures` (made for `futuresOf`, then `futuresFor` lanes long) still hold (`stepping`), and how many of them are "anything". */
+  private futuresHold = false;
+  private futuresOf: readonly LaneState[] | undefined;
+  private futuresFor = 0;
+  private unbounded = 0;
 
   constructor(
     private readonly state: MachineState,
@@ -80,10 +85,16 @@ export class Independence {
    * other lane's future (the first such, in lane order), or -1.
    */
   independentLane(ready: readonly LaneState[], lanes: readonly LaneState[]): number {
-    while (this.futures.length < lanes.length) this.futures.push(this.mask());
-    // a lane that may touch anything leaves only itself as a candidate; two leave none
-    let unbounded = 0;
-    for (let j = 0; j < lanes.length; j++) if (!this.future(lanes[j], this.futures[j]) && ++unbounded > 1) return -1;
+    if (!this.futuresHold || this.futuresOf !== lanes || this.futuresFor !== lanes.length) {
+      while (this.futures.length < lanes.length) this.futures.push(this.mask());
+      // a lane that may touch anything leaves only itself as a candidate; two leave none
+      this.unbounded = 0;
+      for (let j = 0; j < lanes.length && this.unbounded < 2; j++) if (!this.future(lanes[j], this.futures[j])) this.unbounded++;
+      this.futuresHold = true;
+      this.futuresOf = lanes;
+      this.futuresFor = lanes.length;
+    }
+    if (this.unbounded > 1) return -1;
     for (let i = 0; i < ready.length; i++) {
       const lane = ready[i];
       const next = lane.pending[lane.pending.length - 1];
@@ -106,6 +117,22 @@ export class Independence {
     const ma = a && this.opMask(a);
     const mb = b && this.opMask(b);
     return !!ma && !!mb && !this.overlaps(ma, mb);
+  }
+
+  /**
+   * A step of `op` is about to run (undefined: a lane starts an event). The
+   * futures made for the last check stay an over-approximation of every
+   * lane's across a flush of one TLB set: no future depends on the TLBs, and
+   * the flushing lane's own only shrinks. A long sweep is then checked
+   * without making every lane's future again at each set.
+   */
+  stepping(op: Op | undefined): void {
+    if (op?.op !== 'flush_set') this.futuresHold = false;
+  }
+
+  /** The search went back to a branching point: the futures were made for another state. */
+  forget(): void {
+    this.futuresHold = false;
   }
 
   /** Writes into `into` everything `lane` may still touch, with the steps its steps will add; false (and all ones) when that is anything. */
