@@ -4,7 +4,8 @@
 // component is numbered in a table of its own (Spin's "collapse" compression:
 // a component shared by many states is stored once), the machine's components
 // are numbered together as one, and a state is its program item, that number
-// and its lanes' numbers: two words and one a lane in a VectorTable. Names,
+// and its lanes' numbers: two words and half a word a lane (two 16-bit lane
+// numbers to a word, while they fit) in a VectorTable. Names,
 // TLB entry tags and pending ops are numbered the first time they are seen;
 // an op object is numbered once (the stateful search shares ops between the
 // lanes it snapshots).
@@ -237,7 +238,11 @@ export class StateStore {
 
   /** False when this state (with these lanes' stalls, at this depth) was explored already. */
   add(item: number, state: MachineState, lanes: readonly LaneState[], lastOutcome: string, depth: number): boolean {
-    if (!this.bounded && !this.depthToo) return this.visit(item, state, lanes, lastOutcome, 0) !== 0;
+    if (!this.bounded && !this.depthToo) {
+      // without sleep sets every visit explores everything: only a new state is
+      this.visit(item, state, lanes, lastOutcome, 0);
+      return this.states.added && !this.full;
+    }
     const ren = this.symmetry?.appliesTo(item) ? this.symmetry.canonical(item, state, lanes) : undefined;
     const id = this.stateId(item, state, lanes, lastOutcome, ren);
     const d = this.depthToo ? depth : 0;
@@ -313,10 +318,23 @@ export class StateStore {
       if (!ren) l.key = id;
       laneIds.push(id);
     }
+    const where = item * 8 + OUTCOMES.indexOf(lastOutcome);
     w.length = 0;
-    w.push(item * 8 + OUTCOMES.indexOf(lastOutcome));
-    w.push(machine);
-    for (let i = 0; i < laneIds.length; i++) w.push(laneIds.data[i]);
+    // the lanes' numbers two to a word while they fit in 16 bits (a search numbers a few hundred lanes);
+    // the first word says where and how many lanes, so that no two states share words
+    let narrow = where < 1 << 22 && laneIds.length < 64;
+    for (let i = 0; narrow && i < laneIds.length; i++) narrow = laneIds.data[i] <= 0xffff;
+    if (narrow) {
+      w.push(where * 64 + laneIds.length);
+      w.push(machine);
+      for (let i = 0; i < laneIds.length; i += 2) w.push((laneIds.data[i] | (i + 1 < laneIds.length ? laneIds.data[i + 1] << 16 : 0)) >>> 0);
+    } else {
+      // a word no packed state starts with, then one word each
+      w.push(WIDE);
+      w.push(where);
+      w.push(machine);
+      for (let i = 0; i < laneIds.length; i++) w.push(laneIds.data[i]);
+    }
     return this.put(this.states, w.data, w.length);
   }
 
@@ -510,6 +528,8 @@ const byValue = (a: number, b: number): number => a - b;
 const COMPONENT = { tlbs: 1, cpus: 2, guests: 4, tasks: 8 } as const;
 const ALL = 15;
 const UNKNOWN = -1;
+/** A state's first word when its lanes are not packed: above every packed first word (2^22 · 64 + 63 < 2^32 - 1). */
+const WIDE = 0xffffffff;
 const IDLE = -2;
 
 
