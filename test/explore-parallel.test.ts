@@ -73,6 +73,24 @@ test('explore --jobs N: the threads run from the command line, named in the sear
   assert.match(bad.err, /--jobs needs a number of threads/);
 });
 
+test("the VS Code explorer thread (dist/exploreWorker.js) runs its search on the threads tlbscn.explore.threads asks for", async () => {
+  const { Worker } = await import('node:worker_threads');
+  const request = { text: lostUpdateShape(4), kernel: 'early-clear', maxStates: 1_000_000, maxSeconds: 60, threads: 2 };
+  const done = await new Promise<{ kind: string; states: number; stats: { threads?: number }; schedule?: number[] }>((resolve, reject) => {
+    const worker = new Worker(path.join(root, 'dist', 'exploreWorker.js'), { workerData: request });
+    worker.on('error', reject);
+    worker.on('message', (m: { kind: string }) => {
+      if (m.kind === 'progress') return;
+      void worker.terminate();
+      if (m.kind === 'done') resolve(m as never);
+      else reject(new Error(JSON.stringify(m)));
+    });
+  });
+  assert.equal(done.stats.threads, 2);
+  assert.equal(done.schedule, undefined, 'no stale schedule under early-clear');
+  assert.equal(done.states, explore(analyze(request.text).scenario, 'early-clear').states);
+});
+
 test('a parallel search past --max-memory ends truncated (exit 3), its tables sized by the bound', () => {
   const file = tempFile(lostUpdateShape(5));
   const r = tlbscn('explore', file, '--kernel', 'early-clear', '--jobs', '2', '--max-memory', '1', '--json');

@@ -23,6 +23,9 @@
 // (symmetry.ts) share one key in the visited set; the search itself still
 // walks real states, so a schedule found replays as found.
 //
+// With a ParallelRunner (parallel.ts), the first search runs on several
+// threads that share its visited states; the least stall is then proven here.
+//
 // Stalls (spec v2 §0.4): a counterexample reports the least stall with which
 // a stale access can be reached, so the figure does not depend on search
 // order. The search first runs unbounded (or within `--max-stall`); when it
