@@ -160,8 +160,6 @@ export interface SearchResult {
   /** Schedules that ran to the end without a runtime error. */
   completed: number;
   firstError?: RuntimeError;
-  /** Another thread of a parallel search ended it. */
-  interrupted?: boolean;
 }
 
 export function explore(scenario: Scenario, override?: KernelName, options: ExploreOptions = {}): ExploreResult {
@@ -533,7 +531,7 @@ export function searchSchedules(scenario: Scenario, override: KernelName | undef
   // --shortest keeps the best found so far, even when a bound stopped it
   const found = bestPath ?? (verdict === 'stale' ? path.slice() : undefined);
   const stoppedBy = verdict === 'limit' ? 'states' : verdict === 'late' ? 'time' : verdict === 'memory' ? 'memory' : undefined;
-  return { ...r, ...(found ? { found } : {}), ...(stoppedBy ? { stoppedBy } : {}), ...(verdict === 'stopped' ? { interrupted: true } : {}) };
+  return { ...r, ...(found ? { found } : {}), ...(stoppedBy ? { stoppedBy } : {}) };
 }
 
 /** Where a run is in the program: an item, and the lanes when that item is a block under way. */

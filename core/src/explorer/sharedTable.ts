@@ -27,7 +27,7 @@ const BUSY = -1;
 const NEXT = 0;
 const TOP = 1;
 /** `add`'s answer when the table is full. */
-export const FULL = -1;
+const FULL = -1;
 
 export class SharedVectorTable implements Table {
   private readonly slots: Int32Array;

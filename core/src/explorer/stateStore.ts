@@ -77,7 +77,7 @@ export interface SharedStoreBuffers {
  */
 export function sharedStoreBuffers(states: number): SharedStoreBuffers {
   const part = (n: number) => Math.max(4096, Math.ceil(states / n));
-  // [vectors, arena words]: a vector is a few words (a machine 5, a state 2 and a lane each), a lane or a cpu set a few dozen
+  // [vectors, arena words]: a vector is a few words (a machine 5, a state 2 and half a word a lane), a lane or a cpu set a few dozen
   const size: Record<TableName, [number, number]> = {
     tlbs: [part(16), part(16) * 32],
     cpu: [part(16), part(16) * 8],
