@@ -343,8 +343,8 @@ export class Kernel {
   private readonly ops = new Map<string, Op>();
   /** Outcomes-only: the ops each (interned) kvmppc_hv_entry op adds, by its test's bit, action and clear. */
   private readonly entryFollows = new Map<Op, Map<number, Op[]>>();
-  /** Outcomes-only: the entry path's ops, by vcpu, cpu, line and re-entry. */
-  private readonly entryPaths = new Map<string, Op[]>();
+  /** Outcomes-only: the entry path's ops, by site (a `run` event or an IPI's take op) and vcpu. */
+  private readonly entryPaths = new WeakMap<object, Map<string, Op[]>>();
 
   private callee(frames: Frame[], line: number, name: string, routine?: string): Frame[] {
     if (!this.recording) return NO_FRAMES;
@@ -376,17 +376,22 @@ export class Kernel {
     if (occupant && occupant !== vcpu) ops.push(this.interned({ op: 'exit', vcpu: occupant, why: 'preempt', cpu, line, frames: here }));
     const v = this.vcpu(vcpu);
     if (v.cpu >= 0) ops.push(this.interned({ op: 'exit', vcpu, why: v.cpu === cpu ? 'reenter' : 'move', cpu: v.cpu, line, frames: here }));
-    return this.entryPath(vcpu, cpu, line, here, false, ops);
+    return this.entryPath(vcpu, cpu, line, here, false, ops, event);
   }
 
-  /** The entry path; `reentry` for the trip back into the guest that an IPI forces. */
-  private entryPath(vcpu: string, cpu: number, line: number, frames: Frame[], reentry: boolean, ops: Op[] = []): Op[] {
+  /**
+   * The entry path; `reentry` for the trip back into the guest that an IPI
+   * forces. `site`: the `run` event or the IPI's (interned) take op, which
+   * fixes cpu and line (and, for a `run`, the vcpu).
+   */
+  private entryPath(vcpu: string, cpu: number, line: number, frames: Frame[], reentry: boolean, ops: Op[], site: object): Op[] {
     if (!this.recording) {
-      // the same four ops on every path of an outcomes-only run: made once
-      const key = `${vcpu} ${cpu} ${line} ${reentry}`;
-      let made = this.entryPaths.get(key);
-      if (!made) this.entryPaths.set(key, (made = this.newEntryPath(vcpu, cpu, line, frames, reentry, [])));
-      ops.push(...made);
+      // the same four ops on every path of an outcomes-only run: made once per site and vcpu
+      let byVcpu = this.entryPaths.get(site);
+      if (!byVcpu) this.entryPaths.set(site, (byVcpu = new Map()));
+      let made = byVcpu.get(vcpu);
+      if (!made) byVcpu.set(vcpu, (made = this.newEntryPath(vcpu, cpu, line, frames, reentry, [])));
+      for (const op of made) ops.push(op);
       return ops;
     }
     return this.newEntryPath(vcpu, cpu, line, frames, reentry, ops);
@@ -639,7 +644,7 @@ export class Kernel {
   /** The entry path again, after an IPI: nested beside the step that took it. */
   private reentry(vcpu: string, op: { cpu: number; line: number; frames: Frame[] }): Op[] {
     const base = this.recording ? this.callee(op.frames.slice(0, -1), op.line, `IPI cpu${op.cpu}: ${vcpu} re-enters`) : NO_FRAMES;
-    return this.entryPath(vcpu, op.cpu, op.line, base, true, this.follows());
+    return this.entryPath(vcpu, op.cpu, op.line, base, true, this.follows(), op);
   }
 
   /** kvmppc_start_thread(): hand the vcpu to the thread, set it in cpu_in_guest; interrupts are hard-disabled from here to the guest entry. */
