@@ -97,7 +97,8 @@ export class SharedVectorTable implements Table {
       this.added = false;
       return FULL;
     }
-    this.arena.set(length === words.length ? words : words.subarray(0, length), start);
+    const arena = this.arena;
+    for (let i = 0; i < length; i++) arena[start + i] = words[i];
     this.index[2 * id] = start;
     this.index[2 * id + 1] = length;
     Atomics.store(this.slots, slot, id + 1);

@@ -43,7 +43,9 @@ export class VectorTable implements Table {
     const id = this.size++;
     const start = this.offsets[id];
     if (start + length > this.arena.length) this.arena = grow(this.arena, start + length);
-    this.arena.set(length === words.length ? words : words.subarray(0, length), start);
+    // a loop, not set(subarray): a view made for every new vector was a tenth of a search's garbage
+    const arena = this.arena;
+    for (let i = 0; i < length; i++) arena[start + i] = words[i];
     if (id + 2 > this.offsets.length) this.offsets = grow(this.offsets, id + 2);
     this.offsets[id + 1] = start + length;
     this.slots[slot] = id + 1;
@@ -71,7 +73,7 @@ export class VectorTable implements Table {
     const mask = slots.length - 1;
     for (let id = 0; id < this.size; id++) {
       const start = this.offsets[id];
-      let slot = hash(this.arena.subarray(start, this.offsets[id + 1]), this.offsets[id + 1] - start) & mask;
+      let slot = hash(this.arena, this.offsets[id + 1] - start, start) & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = id + 1;
     }
@@ -88,10 +90,14 @@ export function grow(a: Uint32Array<ArrayBuffer>, atLeast: number): Uint32Array<
   return b;
 }
 
-/** murmur3's 32-bit mixing, word by word. */
-export function hash(words: Uint32Array, length: number): number {
+/**
+ * murmur3's 32-bit mixing of `words[from..from + length)`, word by word, as a
+ * signed 32-bit number (an unsigned one above 2^31 would be a heap number:
+ * an allocation at every call).
+ */
+export function hash(words: Uint32Array, length: number, from = 0): number {
   let h = length;
-  for (let i = 0; i < length; i++) {
+  for (let i = from; i < from + length; i++) {
     let k = Math.imul(words[i], 0xcc9e2d51);
     k = (k << 15) | (k >>> 17);
     h ^= Math.imul(k, 0x1b873593);
@@ -102,5 +108,5 @@ export function hash(words: Uint32Array, length: number): number {
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return h ^ (h >>> 16);
 }
