@@ -71,6 +71,9 @@ test('explore --jobs N: the threads run from the command line, named in the sear
   const bad = tlbscn('explore', file, '--jobs', '0');
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--jobs needs a number of threads/);
+  const all = tlbscn('explore', file, '--kernel', 'all', '--jobs', '2');
+  assert.equal(all.code, 2);
+  assert.match(all.err, /--kernel all already runs its rows on the cores/);
 });
 
 test("the VS Code explorer thread (dist/exploreWorker.js) runs its search on the threads tlbscn.explore.threads asks for", async () => {

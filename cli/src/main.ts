@@ -278,6 +278,7 @@ function exploreCommand(args: string[]): number | undefined {
   if (!checked) return 2;
   if (o.allKernels) {
     if (o.html !== undefined) throw new UsageError('--html writes the run of one kernel: name it, not all');
+    if (o.jobs !== undefined) throw new UsageError('--jobs runs one search on threads; --kernel all already runs its rows on the cores');
     // the rows run in worker threads: the exit status comes when the last one ends
     void exploreMatrix(file, checked.text, checked.scenario, o, (text) => process.stdout.write(text)).then(
       (code) => (process.exitCode = code),
