@@ -416,3 +416,25 @@ test('a state the symmetric store has seen is a renaming by the group of one it 
   }
   assert.ok(merged > 500, `${merged} states found seen`);
 });
+
+test('--shortest with symmetry finds counterexamples exactly as short as without, in fewer states', () => {
+  const texts: [string, string][] = ['early-clear-race.tlbscn', 'ipi-race.tlbscn', 'races/lost-update.tlbscn'].map((f) => [f, fs.readFileSync(path.join(__dirname, '..', '..', 'sample-scenarios', f), 'utf8')]);
+  texts.push(['clear-before-flush, 4 lanes', earlyClearShape(4)], ['clear-before-flush, 5 lanes', earlyClearShape(5)]);
+  let fewer = 0;
+  for (const [what, text] of texts) {
+    const { scenario } = analyze(text);
+    for (const kernel of KERNEL_NAMES) {
+      const on = explore(scenario, kernel, { shortest: true });
+      const off = explore(scenario, kernel, { shortest: true, symmetry: false });
+      assert.equal(on.truncated || off.truncated, false, `${what} under ${kernel}`);
+      assert.equal(!!on.counterexample, !!off.counterexample, `${what} under ${kernel}: the same verdict`);
+      if (on.counterexample) {
+        const steps = (s: number[]) => runSchedule(scenario, s, kernel).steps.length;
+        assert.equal(steps(on.counterexample.schedule), steps(off.counterexample!.schedule), `${what} under ${kernel}: as short`);
+        assert.equal(on.shortest, true);
+      }
+      if (on.states < off.states) fewer++;
+    }
+  }
+  assert.ok(fewer >= 6, `symmetry stored fewer states in ${fewer} searches`);
+});

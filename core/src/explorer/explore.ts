@@ -123,7 +123,9 @@ export interface ExploreOptions {
   /**
    * Symmetry reduction (symmetry.ts): states that differ by swapping
    * interchangeable threads share one visited-set key; off only to check
-   * it. Never with --shortest (its depth dominance is not argued under it).
+   * it. With --shortest too: a swap maps every schedule from a state to one
+   * as long from its image, so a state's image reached in fewer micro-steps
+   * is the one worth exploring again, as the state itself would be.
    */
   symmetry?: boolean;
   /**
@@ -170,7 +172,7 @@ export function explore(scenario: Scenario, override?: KernelName, options: Expl
   const stats: ExploreStats = { transitions: 0, depth: 0, ms: 0, verdictMs: 0, bytes: 0, bytesPerState: 0 };
   const search = (bound: number | undefined, progress?: ExploreProgress, fewest = false) => {
     // the reduction may take a step before the access that a shorter schedule takes after it: not with --shortest
-    const r = searchSchedules(scenario, override, { limit, deadline, maxMemory, bound, reduce: reduce && !fewest, sleepSets, symmetry: symmetry && !fewest, onProgress: progress, shortest: fewest, prefix });
+    const r = searchSchedules(scenario, override, { limit, deadline, maxMemory, bound, reduce: reduce && !fewest, sleepSets, symmetry, onProgress: progress, shortest: fewest, prefix });
     stats.transitions += r.transitions;
     stats.depth = Math.max(stats.depth, r.depth);
     return r;
