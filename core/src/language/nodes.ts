@@ -309,10 +309,6 @@ export class ExpectTlbNode extends EventNode implements ExpectTlb {
     return this.word(this.taskWord);
   }
 
-  get taskName(): string {
-    return this.taskWord.text;
-  }
-
   get page(): Word {
     return this.word(this.pageWord);
   }

@@ -321,10 +321,6 @@ export class Kernel {
   // ---- helpers -----------------------------------------------------------------
 
   /**
-   * The call stack of a callee: `frames` plus one frame. Stacks are for the
-   * debugger; an outcomes-only run (no change journal) builds none.
-   */
-  /**
    * In an outcomes-only run, one object for every op of the same fields: the
    * explorer keys what it learns about an op (its number, its footprint) by
    * the object, and a run makes the same ops again on every path (a sweep's
@@ -341,11 +337,29 @@ export class Kernel {
   }
 
   private readonly ops = new Map<string, Op>();
+
+  /**
+   * Outcomes-only: a list of ops made once for its site (an op or event) and
+   * key, then the same list on every path; a list built by `make` each time
+   * would be hashed into the same interned ops again, key by key.
+   */
+  private madeOnce<K>(cache: WeakMap<object, Map<K, Op[]>>, site: object, key: K, make: () => Op[]): Op[] {
+    let byKey = cache.get(site);
+    if (!byKey) cache.set(site, (byKey = new Map()));
+    let made = byKey.get(key);
+    if (!made) byKey.set(key, (made = make()));
+    return made;
+  }
+
   /** Outcomes-only: the ops each (interned) kvmppc_hv_entry op adds, by its test's bit, action and clear. */
-  private readonly entryFollows = new Map<Op, Map<number, Op[]>>();
+  private readonly entryFollows = new WeakMap<object, Map<number, Op[]>>();
   /** Outcomes-only: the entry path's ops, by site (a `run` event or an IPI's take op) and vcpu. */
   private readonly entryPaths = new WeakMap<object, Map<string, Op[]>>();
 
+  /**
+   * The call stack of a callee: `frames` plus one frame. Stacks are for the
+   * debugger; an outcomes-only run (no change journal) builds none.
+   */
   private callee(frames: Frame[], line: number, name: string, routine?: string): Frame[] {
     if (!this.recording) return NO_FRAMES;
     return [...frames, routine ? { name: flat(name), routine, line } : { name: flat(name), line }];
@@ -385,16 +399,10 @@ export class Kernel {
    * fixes cpu and line (and, for a `run`, the vcpu).
    */
   private entryPath(vcpu: string, cpu: number, line: number, frames: Frame[], reentry: boolean, ops: Op[], site: object): Op[] {
-    if (!this.recording) {
-      // the same four ops on every path of an outcomes-only run: made once per site and vcpu
-      let byVcpu = this.entryPaths.get(site);
-      if (!byVcpu) this.entryPaths.set(site, (byVcpu = new Map()));
-      let made = byVcpu.get(vcpu);
-      if (!made) byVcpu.set(vcpu, (made = this.newEntryPath(vcpu, cpu, line, frames, reentry, [])));
-      for (const op of made) ops.push(op);
-      return ops;
-    }
-    return this.newEntryPath(vcpu, cpu, line, frames, reentry, ops);
+    if (this.recording) return this.newEntryPath(vcpu, cpu, line, frames, reentry, ops);
+    // the same four ops on every path of an outcomes-only run: made once per site and vcpu
+    for (const op of this.madeOnce(this.entryPaths, site, vcpu, () => this.newEntryPath(vcpu, cpu, line, frames, reentry, []))) ops.push(op);
+    return ops;
   }
 
   private newEntryPath(vcpu: string, cpu: number, line: number, frames: Frame[], reentry: boolean, ops: Op[]): Op[] {
@@ -679,13 +687,7 @@ export class Kernel {
     }
     if (early) this.setBit(g.name, 'needTlbFlush', bit, false);
     this.startSweep(op.cpu, entryTest);
-    const follow = this.follows();
-    // an outcomes-only run makes the same list for the same entry and test again on every path: once
-    const known = this.recording ? undefined : (this.entryFollows.get(op) ?? this.entryFollows.set(op, new Map()).get(op)!);
-    const key = bit * 4 + (action === 'ptesync' ? 2 : 0) + (early ? 1 : 0);
-    const made = known?.get(key);
-    if (made) follow.push(...made);
-    else {
+    const sweep = (follow: Op[]): Op[] => {
       if (action === 'ptesync') {
         follow.push(this.interned({ op: 'ptesync', guest: g.name, bit, cpu: op.cpu, line: op.line, frames: this.recording ? this.callee(op.frames, op.line, 'ptesync', 'kvmppc_hv_entry') : NO_FRAMES }));
       } else {
@@ -694,9 +696,11 @@ export class Kernel {
         }
       }
       if (!early) follow.push(this.interned({ op: 'clear_bit', guest: g.name, bit, cpu: op.cpu, line: op.line, frames: op.frames }));
-      known?.set(key, follow.slice());
-    }
-    if (!this.recording) return this.said('', follow);
+      return follow;
+    };
+    // an outcomes-only run makes the same list for the same entry and test on every path: once
+    if (!this.recording) return this.said('', this.madeOnce(this.entryFollows, op, bit * 4 + (action === 'ptesync' ? 2 : 0) + (early ? 1 : 0), () => sweep([])));
+    const follow = sweep(this.follows());
     if (action === 'ptesync') {
       return this.said(`cpu${op.cpu}: kvmppc_hv_entry: LPIDR := ${g.lpid}; own bit need_tlb_flush[${bit}] of ${g.name} is set but bit ${clearBit} is clear: ptesync only, no sweep, then clear bit ${bit}`, follow);
     }
