@@ -11,7 +11,7 @@
 // number, so it is read whole. A full table (numbers or arena) answers FULL and
 // the search stops with "truncated", as a memory bound stops it.
 
-import { type Table, hash } from './vectorTable';
+import { type Table, hash, sameWords } from './vectorTable';
 
 /** What a thread needs to use a table another made: structured-clonable. */
 export interface SharedTableBuffers {
@@ -107,10 +107,6 @@ export class SharedVectorTable implements Table {
   }
 
   private equals(id: number, words: Uint32Array, length: number): boolean {
-    if (this.index[2 * id + 1] !== length) return false;
-    const start = this.index[2 * id];
-    const arena = this.arena;
-    for (let i = 0; i < length; i++) if (arena[start + i] !== words[i]) return false;
-    return true;
+    return this.index[2 * id + 1] === length && sameWords(this.arena, this.index[2 * id], words, length);
   }
 }

@@ -126,7 +126,7 @@ export class StateStore {
   /** Each cpu's plain tuple's number, IDLE, or UNKNOWN once a change touched the cpu. */
   private cpuTuples = new Int32Array(0);
   /** Sleep sets (`visit`): per state, the lanes asleep at every visit so far. */
-  private sleeping: Uint8Array | Uint16Array | Uint32Array | undefined;
+  private sleeping: Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | undefined;
   /** The same, shared by the threads of a parallel search. */
   private readonly sharedSleeping: Int32Array | undefined;
   /** Dominance (bounded or --shortest searches): per state, the head of its list of vectors in `visits`. */
@@ -212,11 +212,7 @@ export class StateStore {
       // a lane a bit, and a block has at most a lane a cpu: a byte a state on a machine of 8 threads
       const cpus = state.cpus.length;
       this.sleeping ??= cpus <= 8 ? new Uint8Array(64) : cpus <= 16 ? new Uint16Array(64) : new Uint32Array(64);
-      if (id >= this.sleeping.length) {
-        const larger = new (this.sleeping.constructor as Uint32ArrayConstructor)(Math.ceil(this.sleeping.length * 1.5));
-        larger.set(this.sleeping);
-        this.sleeping = larger;
-      }
+      if (id >= this.sleeping.length) this.sleeping = grow(this.sleeping, id + 1);
       before = this.states.added ? ~0 : this.sleeping[id];
       this.sleeping[id] = before & stored;
     }
@@ -255,11 +251,7 @@ export class StateStore {
       for (let i = 0; dominated && stalls && i < lanes.length; i++) dominated = v.data[base + 2 + i] <= lanes[ren ? ren.laneOrder[i] : i].stall;
       if (dominated) return false;
     }
-    if (id >= this.heads.length) {
-      const h = new Int32Array(Math.max(this.heads.length * 2, id + 1));
-      h.set(this.heads);
-      this.heads = h;
-    }
+    if (id >= this.heads.length) this.heads = grow(this.heads, id + 1);
     const node = v.length + 1;
     v.push(this.states.added ? 0 : this.heads[id]);
     v.push(d);

@@ -62,10 +62,7 @@ export class VectorTable implements Table {
 
   private equals(id: number, words: Uint32Array, length: number): boolean {
     const start = this.offsets[id];
-    if (this.offsets[id + 1] - start !== length) return false;
-    const arena = this.arena;
-    for (let i = 0; i < length; i++) if (arena[start + i] !== words[i]) return false;
-    return true;
+    return this.offsets[id + 1] - start === length && sameWords(this.arena, start, words, length);
   }
 
   private rehash(): void {
@@ -81,13 +78,21 @@ export class VectorTable implements Table {
   }
 }
 
-/** A larger copy: half as large again, so that at most a third of a grown array is unused. */
-export function grow(a: Uint32Array<ArrayBuffer>, atLeast: number): Uint32Array<ArrayBuffer> {
+type GrowableArray = Uint8Array<ArrayBuffer> | Uint16Array<ArrayBuffer> | Uint32Array<ArrayBuffer> | Int32Array<ArrayBuffer>;
+
+/** A larger copy (of the same kind): half as large again, so that at most a third of a grown array is unused. */
+export function grow<T extends GrowableArray>(a: T, atLeast: number): T {
   let n = Math.ceil(a.length * 1.5);
   while (n < atLeast) n = Math.ceil(n * 1.5);
-  const b = new Uint32Array(n);
+  const b = new (a.constructor as new (length: number) => T)(n);
   b.set(a);
   return b;
+}
+
+/** Whether `arena[start..start + length)` holds `words[0..length)`: a stored vector compared with one looked up. */
+export function sameWords(arena: Uint32Array, start: number, words: Uint32Array, length: number): boolean {
+  for (let i = 0; i < length; i++) if (arena[start + i] !== words[i]) return false;
+  return true;
 }
 
 /**
