@@ -51,10 +51,8 @@ export class Independence {
   private readonly allVcpus: Mask;
   /** Scratch: each lane's future, reused from step to step. */
   private futures: Mask[] = [];
-  /** Whether `futures` (made for `futuresOf`, then `futuresFor` lanes long) still hold (`stepping`), and how many of them are "anything". */
+  /** Whether `futures` still hold for the lanes of the next check (`stepping`, `forget`), and how many of them are "anything". */
   private futuresHold = false;
-  private futuresOf: readonly LaneState[] | undefined;
-  private futuresFor = 0;
   private unbounded = 0;
 
   constructor(
@@ -85,14 +83,12 @@ export class Independence {
    * other lane's future (the first such, in lane order), or -1.
    */
   independentLane(ready: readonly LaneState[], lanes: readonly LaneState[]): number {
-    if (!this.futuresHold || this.futuresOf !== lanes || this.futuresFor !== lanes.length) {
+    if (!this.futuresHold) {
       while (this.futures.length < lanes.length) this.futures.push(this.mask());
       // a lane that may touch anything leaves only itself as a candidate; two leave none
       this.unbounded = 0;
       for (let j = 0; j < lanes.length && this.unbounded < 2; j++) if (!this.future(lanes[j], this.futures[j])) this.unbounded++;
       this.futuresHold = true;
-      this.futuresOf = lanes;
-      this.futuresFor = lanes.length;
     }
     if (this.unbounded > 1) return -1;
     for (let i = 0; i < ready.length; i++) {

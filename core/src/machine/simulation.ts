@@ -278,20 +278,18 @@ export class Simulation {
 
   /** The lanes of a block that can move now. */
   readyLanes(lanes: readonly LaneState[]): LaneState[] {
-    if (lanes.length > 31) return lanes.filter((l) => hasWork(l) && this.enabled(l, lanes));
     // the explorer asks at every step: an array of the exact size (a filter's is several times larger)
-    let ready = 0;
+    if (this.readyMarks.length < lanes.length) this.readyMarks = new Uint8Array(lanes.length);
+    const marks = this.readyMarks;
     let n = 0;
-    for (let i = 0; i < lanes.length; i++) {
-      if (hasWork(lanes[i]) && this.enabled(lanes[i], lanes)) {
-        ready |= 1 << i;
-        n++;
-      }
-    }
+    for (let i = 0; i < lanes.length; i++) n += marks[i] = hasWork(lanes[i]) && this.enabled(lanes[i], lanes) ? 1 : 0;
     const out: LaneState[] = new Array(n);
-    for (let i = 0, k = 0; k < n; i++) if (ready & (1 << i)) out[k++] = lanes[i];
+    for (let i = 0, k = 0; k < n; i++) if (marks[i]) out[k++] = lanes[i];
     return out;
   }
+
+  /** Scratch for readyLanes: which lanes can move. */
+  private readyMarks = new Uint8Array(0);
 
   /** No lane of `block` can move, but some have work: a runtime error naming what each waits for. */
   deadlock(block: ConcurrentlyBlock, lanes: readonly LaneState[]): void {
