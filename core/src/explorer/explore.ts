@@ -42,7 +42,7 @@ import { type Chooser, type LaneState, Simulation, type SimulationSnapshot, hasW
 import { type Change, revertChanges } from '../machine/state';
 import type { RunResult, RuntimeError } from '../machine/trace';
 import { Independence } from './independence';
-import { type ParallelOutcome, type ParallelRunner, parallelOutcome, parallelProgress, parallelSearch } from './parallel';
+import { type ParallelRunner, parallelFirst } from './parallel';
 import { type Pinpoint, pinpoint, replaySchedule } from './pinpoint';
 import { StateStore } from './stateStore';
 import { Symmetry } from './symmetry';
@@ -95,10 +95,6 @@ export interface ExploreStats {
   threads?: number;
 }
 
-/** States the shared tables of a parallel search are first made for, at most. */
-const FIRST_CAPACITY = 1 << 22;
-/** Bytes a state of the shared tables' capacity takes, about (their slots, for a search that fills them). */
-const SHARED_BYTES = 64;
 
 /** How far a search has got; `explore` reports it every `PROGRESS_EVERY` schedules. */
 export type ExploreProgress = (schedules: number, states: number) => void;
@@ -232,39 +228,6 @@ export function explore(scenario: Scenario, override?: KernelName, options: Expl
   }
   result.counterexample = counterexampleOf(scenario, schedule, leastStall, override, provenBelow);
   return finished();
-}
-
-/**
- * The first search on the runner's threads, or undefined when they could not
- * run it, or a thread failed, or every schedule ended in a runtime error
- * (this thread then searches again: it keeps the error to report).
- */
-function parallelFirst(
-  runner: ParallelRunner,
-  o: { limit: number; deadline: number; maxMemory: number; reduce: boolean; sleepSets: boolean; symmetry: boolean },
-  onProgress?: ExploreProgress,
-): SearchResult | undefined {
-  if (runner.workers < 2) return undefined;
-  // shared tables cannot grow while threads use them: they are made for the bound on states (at most
-  // 4 M states, and what the memory bound holds at SHARED_BYTES a state), four times larger if one fills up
-  const most = Math.min(o.limit, Math.floor(o.maxMemory / SHARED_BYTES));
-  let out: ParallelOutcome;
-  for (let capacity = Math.min(most, FIRST_CAPACITY); ; capacity = Math.min(most, capacity * 4)) {
-    const search = parallelSearch(runner.workers, capacity, o);
-    const ran = runner.run(search, () => {
-      if (!onProgress) return;
-      const { schedules, states } = parallelProgress(search);
-      onProgress(schedules, states);
-    });
-    if (!ran) return undefined;
-    out = parallelOutcome(search);
-    if (!out.full || capacity >= most) break;
-  }
-  // tables as large as the memory bound allows, full: the bound stopped the search
-  if (out.full && most < o.limit) out = { ...out, full: false, stoppedBy: 'memory' };
-  if (out.failed || out.full || (!out.found && !out.stoppedBy && out.completed === 0)) return undefined;
-  const { found, stoppedBy, states, bytes, schedules, completed, transitions, depth } = out;
-  return { schedules, states, completed, transitions, depth, bytes, ...(found ? { found } : {}), ...(stoppedBy ? { stoppedBy } : {}) };
 }
 
 /**
@@ -463,8 +426,8 @@ export function searchSchedules(scenario: Scenario, override: KernelName | undef
   /**
    * Gives another thread the next untried option nearest the root (the
    * largest part, as far as one can tell): the schedule up to its branching
-   * point and the option's lane. This thread treats it as tried: a sibling may put it to
-   * sleep, since the other thread explores what it leads to.
+   * point and the option's lane. This thread treats it as tried: a sibling
+   * may put it to sleep, since the other thread explores what it leads to.
    */
   const giveAway = (share: SearchShare): void => {
     for (const b of stack) {

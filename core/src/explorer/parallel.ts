@@ -26,7 +26,8 @@
 import type { KernelName } from '../language/ast';
 import type { Scenario } from '../language/checker';
 import { variantFor } from '../machine/simulation';
-import { type Schedule, type SearchShare, type StoppedBy, searchSchedules } from './explore';
+import { type ExploreProgress, type Schedule, type SearchResult, type SearchShare, type StoppedBy, searchSchedules } from './explore';
+import { SharedVectorTable } from './sharedTable';
 import { type SharedStoreBuffers, StateStore, sharedStoreBuffers } from './stateStore';
 import { Symmetry } from './symmetry';
 
@@ -81,7 +82,7 @@ const FOUND_WORDS = 1 << 22;
 const FIGURES = 4;
 
 /** The buffers of a search for `workers` threads, with tables for `capacity` states. */
-export function parallelSearch(workers: number, capacity: number, o: Omit<ParallelSearch, 'workers' | 'control' | 'queue' | 'found' | 'figures' | 'store'>): ParallelSearch {
+function parallelSearch(workers: number, capacity: number, o: Omit<ParallelSearch, 'workers' | 'control' | 'queue' | 'found' | 'figures' | 'store'>): ParallelSearch {
   const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
   const words = new Int32Array(control);
   // thread 0 starts at the root; the others wait for work
@@ -97,6 +98,45 @@ export function parallelSearch(workers: number, capacity: number, o: Omit<Parall
     store: sharedStoreBuffers(capacity + workers),
     ...o,
   };
+}
+
+/** States the shared tables are first made for, at most. */
+const FIRST_CAPACITY = 1 << 22;
+/** Bytes a state of the shared tables' capacity takes, about (their slots, for a search that fills them). */
+const SHARED_BYTES = 64;
+
+/**
+ * The first search on the runner's threads, or undefined when they could not
+ * run it, or a thread failed, or every schedule ended in a runtime error
+ * (this thread then searches again: it keeps the error to report).
+ */
+export function parallelFirst(
+  runner: ParallelRunner,
+  o: { limit: number; deadline: number; maxMemory: number; reduce: boolean; sleepSets: boolean; symmetry: boolean },
+  onProgress?: ExploreProgress,
+): SearchResult | undefined {
+  if (runner.workers < 2) return undefined;
+  // shared tables cannot grow while threads use them: they are made for the bound on states (at most
+  // 4 M states, and what the memory bound holds at SHARED_BYTES a state), four times larger if one fills up
+  const most = Math.min(o.limit, Math.floor(o.maxMemory / SHARED_BYTES));
+  let out: ParallelOutcome;
+  for (let capacity = Math.min(most, FIRST_CAPACITY); ; capacity = Math.min(most, capacity * 4)) {
+    const search = parallelSearch(runner.workers, capacity, o);
+    const states = new SharedVectorTable(search.store.tables.states);
+    const ran = runner.run(search, () => {
+      if (!onProgress) return;
+      const figures = parallelProgress(search, states);
+      onProgress(figures.schedules, figures.states);
+    });
+    if (!ran) return undefined;
+    out = parallelOutcome(search);
+    if (!out.full || capacity >= most) break;
+  }
+  // tables as large as the memory bound allows, full: the bound stopped the search
+  if (out.full && most < o.limit) out = { ...out, full: false, stoppedBy: 'memory' };
+  if (out.failed || out.full || (!out.found && !out.stoppedBy && out.completed === 0)) return undefined;
+  const { found, stoppedBy, states, bytes, schedules, completed, transitions, depth } = out;
+  return { schedules, states, completed, transitions, depth, bytes, ...(found ? { found } : {}), ...(stoppedBy ? { stoppedBy } : {}) };
 }
 
 /** Thread `index`'s part: searches what it is given until the search ends. */
@@ -123,7 +163,9 @@ export function searchPart(scenario: Scenario, override: KernelName | undefined,
       figures[1] += r.completed;
       figures[2] += r.transitions;
       figures[3] = Math.max(figures[3], r.depth);
-      if (r.found) stop(control, WHY.stale, () => writeSchedule(new Int32Array(p.found), r.found!));
+      if (r.found && r.found.length < FOUND_WORDS) stop(control, WHY.stale, () => writeSchedule(new Int32Array(p.found), r.found!));
+      // a stale schedule longer than its buffer cannot be handed back whole: the search is made again on one thread
+      else if (r.found) stop(control, WHY.failed);
       else if (store.full) stop(control, WHY.full);
       else if (r.stoppedBy) stop(control, WHY[r.stoppedBy]);
       prefix = work.take(true);
@@ -136,8 +178,8 @@ export function searchPart(scenario: Scenario, override: KernelName | undefined,
   }
 }
 
-/** What `explore` reads back once every thread has returned. */
-export interface ParallelOutcome {
+/** What `parallelFirst` reads back once every thread has returned. */
+interface ParallelOutcome {
   found?: Schedule;
   stoppedBy?: StoppedBy;
   failed: boolean;
@@ -151,7 +193,7 @@ export interface ParallelOutcome {
   depth: number;
 }
 
-export function parallelOutcome(p: ParallelSearch): ParallelOutcome {
+function parallelOutcome(p: ParallelSearch): ParallelOutcome {
   const control = new Int32Array(p.control);
   const reason = Atomics.load(control, W.stop);
   const store = new StateStore(false, false, undefined, p.store);
@@ -168,12 +210,12 @@ export function parallelOutcome(p: ParallelSearch): ParallelOutcome {
   return out;
 }
 
-/** The states stored and schedules tried so far (read while the threads run, for progress). */
-export function parallelProgress(p: ParallelSearch): { schedules: number; states: number } {
+/** The schedules tried and states stored so far (read while the threads run, for progress). */
+function parallelProgress(p: ParallelSearch, states: SharedVectorTable): { schedules: number; states: number } {
   const figures = new Float64Array(p.figures);
   let schedules = 0;
   for (let i = 0; i < p.workers; i++) schedules += figures[i * FIGURES];
-  return { schedules, states: new StateStore(false, false, undefined, p.store).size };
+  return { schedules, states: states.size };
 }
 
 /**
@@ -198,14 +240,18 @@ export function threadsReturned(p: ParallelSearch, ms: number, since: number, st
 function stop(control: Int32Array, reason: number, first?: () => void): void {
   if (Atomics.compareExchange(control, W.stop, WHY.running, reason) !== WHY.running) return;
   first?.();
+  wake(control);
+}
+
+/** Wakes the threads waiting for work (or for the end). */
+function wake(control: Int32Array): void {
   Atomics.add(control, W.wake, 1);
   Atomics.notify(control, W.wake);
 }
 
 function writeSchedule(into: Int32Array, s: Schedule): void {
-  const n = Math.min(s.length, into.length - 1);
-  into.set(s.slice(0, n), 1);
-  into[0] = n;
+  into.set(s, 1);
+  into[0] = s.length;
 }
 
 function readSchedule(from: Int32Array): Schedule {
@@ -235,7 +281,7 @@ class Work {
       this.control[W.queued] = slot + 1;
     }
     this.unlock();
-    if (fits) this.wake();
+    if (fits) wake(this.control);
     return fits;
   }
 
@@ -274,13 +320,8 @@ class Work {
     }
     this.unlock();
     // the others may be waiting for the end this thread has just seen
-    this.wake();
+    wake(this.control);
     return undefined;
-  }
-
-  private wake(): void {
-    Atomics.add(this.control, W.wake, 1);
-    Atomics.notify(this.control, W.wake);
   }
 
   private lock(): void {
