@@ -17,9 +17,8 @@ import {
 } from '../../core/src/index';
 import { type ExploreBounds, boundReached } from './bounds';
 import { DEBUG_TYPE, TOGGLE_FORMATTING_REQUEST, scenarioLaunchConfig } from './debugConfig';
-import { configuredExploreBounds, configuredExploreThreads, displayPath, effectiveKernel, loadScenario, refuseErrors, targetUri, unreadable, type LoadedScenario } from './scenarios';
+import { configuredExploreBounds, displayPath, exploreRequest, effectiveKernel, loadScenario, refuseErrors, targetUri, unreadable, type LoadedScenario } from './scenarios';
 import { selectKernel } from './statusBar';
-import type { ExploreRequest } from './exploreWorker';
 import { exploreInWorker, exploreResultOf } from './exploreRunner';
 
 /** The scenario a command acts on, or undefined after telling the user why there is none or why it cannot run. */
@@ -80,8 +79,7 @@ async function exploreScenario(s: LoadedScenario, output: vscode.OutputChannel, 
     { location: vscode.ProgressLocation.Notification, title: `Exploring the interleavings of ${where} under ${kernel}`, cancellable: true },
     (progress, cancel) => {
       const limits = `at most ${bounds.maxStates.toLocaleString('en-US')} states, ${bounds.maxSeconds} s`;
-      const request: ExploreRequest = { text: s.text, kernel, maxStall, maxStates: bounds.maxStates, maxSeconds: bounds.maxSeconds, maxMemory: bounds.maxMemory * 2 ** 20, threads: configuredExploreThreads() };
-      return exploreInWorker(request, (schedules, states) => progress.report({ message: `${schedules} schedules, ${states} states (${limits})` }), cancel);
+      return exploreInWorker(exploreRequest(s.text, kernel, bounds, maxStall), (schedules, states) => progress.report({ message: `${schedules} schedules, ${states} states (${limits})` }), cancel);
     },
   );
   const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { MAX_FILE_BYTES } from '../../adapter/src/files';
 import { type ExploreBounds, exploreBounds } from './bounds';
+import type { ExploreRequest } from './exploreWorker';
 import { DEFAULT_KERNEL, KERNEL_NAMES, analyze, type CheckResult, type KernelName } from '../../core/src/index';
 
 export const LANGUAGE_ID = 'tlbscn';
@@ -63,9 +64,14 @@ export function configuredExploreBounds(): ExploreBounds {
 }
 
 /** `tlbscn.explore.threads`: threads for an exhaustive search (1 unless a whole number from 2 to 64 is set). */
-export function configuredExploreThreads(): number {
+function configuredExploreThreads(): number {
   const n = vscode.workspace.getConfiguration('tlbscn').get<unknown>('explore.threads');
   return typeof n === 'number' && Number.isInteger(n) && n >= 2 && n <= 64 ? n : 1;
+}
+
+/** What the explorer thread is asked for a scenario's text under `kernel`, within the bounds and threads the settings give. */
+export function exploreRequest(text: string, kernel: KernelName, bounds: ExploreBounds, maxStall?: number): ExploreRequest {
+  return { text, kernel, maxStall, maxStates: bounds.maxStates, maxSeconds: bounds.maxSeconds, maxMemory: bounds.maxMemory * 2 ** 20, threads: configuredExploreThreads() };
 }
 
 export interface EffectiveKernel {

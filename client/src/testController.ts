@@ -25,7 +25,7 @@ import {
   runScheduleTest,
   runTest,
 } from './scenarioTests';
-import { configuredExploreBounds, configuredExploreThreads, defaultKernel, loadScenario, readScenarioFile, unreadable } from './scenarios';
+import { configuredExploreBounds, defaultKernel, exploreRequest, loadScenario, readScenarioFile, unreadable } from './scenarios';
 
 const GLOB = '**/*.tlbscn';
 const SCHEDULES = '**/*.schedule.json';
@@ -171,7 +171,7 @@ export class ScenarioTests implements vscode.Disposable {
   private async explore(run: vscode.TestRun, item: vscode.TestItem, test: ExploreTest, text: string, token: vscode.CancellationToken, debug: boolean): Promise<void> {
     const started = Date.now();
     const bounds = configuredExploreBounds();
-    const done = await exploreInWorker({ text, kernel: test.kernel, maxStates: bounds.maxStates, maxSeconds: bounds.maxSeconds, maxMemory: bounds.maxMemory * 2 ** 20, threads: configuredExploreThreads() }, () => undefined, token).catch((e: unknown) => {
+    const done = await exploreInWorker(exploreRequest(text, test.kernel, bounds), () => undefined, token).catch((e: unknown) => {
       run.errored(item, new vscode.TestMessage(`explore failed: ${e instanceof Error ? e.message : String(e)}`));
       return null;
     });
